@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Each file starts its own Prism; starting them side by side halves the wall time.
+    fileParallelism: true,
+    testTimeout: 15_000,
+    hookTimeout: 40_000,
+  },
+});
