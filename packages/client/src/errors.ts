@@ -1,0 +1,111 @@
+import type { ErrorBody } from "./types.js";
+
+/** The base class of every error this package throws. */
+export class LoopsError extends Error {
+  override name = "LoopsError";
+}
+
+/** The API answered with a status other than 2xx. */
+export class APIError extends LoopsError {
+  override name = "APIError";
+  /** The HTTP status code. */
+  readonly status: number;
+  /** The response headers (never the request's, so never the API key). */
+  readonly headers: Headers;
+  /** The parsed JSON body, or `undefined` when the body is empty or not JSON. */
+  readonly body: unknown;
+  /** The body as received: proxies and load balancers can answer with HTML or nothing. */
+  readonly rawBody: string;
+
+  constructor(status: number, headers: Headers, body: unknown, rawBody: string, message?: string) {
+    super(message ?? describeResponse(status, body, rawBody));
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.rawBody = rawBody;
+  }
+}
+
+/** 400: the body is invalid, the campaign group is not found, or no sending domain is configured. */
+export class BadRequestError extends APIError {
+  override name = "BadRequestError";
+}
+
+/** 401: the API key is invalid, or the content API is not enabled for the team. */
+export class AuthenticationError extends APIError {
+  override name = "AuthenticationError";
+}
+
+/** 404: the referenced mailing list or audience segment does not exist. */
+export class NotFoundError extends APIError {
+  override name = "NotFoundError";
+}
+
+/** 405: the path does not take this HTTP method. */
+export class MethodNotAllowedError extends APIError {
+  override name = "MethodNotAllowedError";
+}
+
+/** 429: over the team's rate limit. The request was not processed. */
+export class RateLimitError extends APIError {
+  override name = "RateLimitError";
+  /** `x-ratelimit-limit`: requests allowed per second. */
+  readonly limit: number | undefined;
+  /** `x-ratelimit-remaining`: requests left in the current window. */
+  readonly remaining: number | undefined;
+  /** The wait the server asked for (`Retry-After`, or the rest of the window when `remaining` is 0). */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    headers: Headers,
+    body: unknown,
+    rawBody: string,
+    hints: {
+      limit: number | undefined;
+      remaining: number | undefined;
+      retryAfterMs: number | undefined;
+    },
+  ) {
+    super(429, headers, body, rawBody);
+    this.limit = hints.limit;
+    this.remaining = hints.remaining;
+    this.retryAfterMs = hints.retryAfterMs;
+  }
+}
+
+/** Any 5xx. The campaign may or may not have been created. */
+export class InternalServerError extends APIError {
+  override name = "InternalServerError";
+}
+
+/** A status the contract does not describe (and, for a 2xx, a body that is not a campaign). */
+export class UnexpectedStatusError extends APIError {
+  override name = "UnexpectedStatusError";
+}
+
+/** The request did not get a response: DNS, TCP, TLS or a dropped connection. */
+export class APIConnectionError extends LoopsError {
+  override name = "APIConnectionError";
+}
+
+/** No response within the timeout. The campaign may or may not have been created. */
+export class APIConnectionTimeoutError extends APIConnectionError {
+  override name = "APIConnectionTimeoutError";
+}
+
+/** The caller's `signal` aborted the call. */
+export class APIUserAbortError extends LoopsError {
+  override name = "APIUserAbortError";
+}
+
+function describeResponse(status: number, body: unknown, rawBody: string): string {
+  if (isErrorBody(body)) return `${status} ${body.message}`;
+  if (rawBody === "") return `${status} status code (no body)`;
+  return `${status} status code (body is not JSON)`;
+}
+
+function isErrorBody(body: unknown): body is ErrorBody {
+  return (
+    typeof body === "object" && body !== null && typeof Reflect.get(body, "message") === "string"
+  );
+}

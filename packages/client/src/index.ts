@@ -1,0 +1,36 @@
+export {
+  createLoopsClient,
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type LoopsClient,
+  type LoopsClientOptions,
+  type RequestOptions,
+} from "./client.js";
+export {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  LoopsError,
+  MethodNotAllowedError,
+  NotFoundError,
+  RateLimitError,
+  UnexpectedStatusError,
+} from "./errors.js";
+export type {
+  AudienceCondition,
+  AudienceFilter,
+  Campaign,
+  CampaignScheduling,
+  CreateCampaignRequest,
+  CreateCampaignResponse,
+  components,
+  ErrorBody,
+  operations,
+  paths,
+  SchedulingRequest,
+} from "./types.js";

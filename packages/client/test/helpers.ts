@@ -1,0 +1,63 @@
+import { vi } from "vitest";
+import { createLoopsClient, type LoopsClientOptions } from "../src/index.js";
+import { createdExamples } from "./contract-examples.gen.js";
+
+export const API_KEY = "loops_test_0123456789abcdef";
+export const BASE_URL = "http://127.0.0.1:9/api";
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", ...headers },
+  });
+}
+
+export const created = () => jsonResponse(201, createdExamples.scheduled);
+
+/** A fetch that answers each call with the next response factory (the last one repeats). */
+export function scriptedFetch(
+  ...responses: Array<(request: Request) => Response | Promise<Response>>
+) {
+  return vi.fn(async (input: RequestInfo | URL, _init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input);
+    const next = responses.length > 1 ? responses.shift() : responses[0];
+    if (!next) throw new Error("scriptedFetch needs at least one response");
+    return next(request);
+  });
+}
+
+/** A fetch that never answers: it only rejects when its request is aborted, like a real one. */
+export function hangingFetch() {
+  return vi.fn(
+    (input: RequestInfo | URL) =>
+      new Promise<Response>((_resolve, reject) => {
+        const { signal } = input as Request;
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      }),
+  );
+}
+
+export function clientWith(
+  fetch: typeof globalThis.fetch,
+  options: Partial<LoopsClientOptions> = {},
+) {
+  return createLoopsClient({ apiKey: API_KEY, baseUrl: BASE_URL, fetch, ...options });
+}
+
+/** Resolves to what `promise` rejected with, so a test can inspect it. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the promise to reject");
+}
+
+/** The request a fetch mock got on its `index`-th call. */
+export function sentRequest(fetch: { mock: { calls: unknown[][] } }, index = 0): Request {
+  const request = fetch.mock.calls[index]?.[0];
+  if (!(request instanceof Request))
+    throw new Error(`fetch was not called with a Request #${index}`);
+  return request;
+}

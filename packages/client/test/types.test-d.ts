@@ -1,0 +1,99 @@
+import { describe, expectTypeOf, test } from "vitest";
+import {
+  type AudienceCondition,
+  type CreateCampaignRequest,
+  type CreateCampaignResponse,
+  createLoopsClient,
+  type SchedulingRequest,
+} from "../src/index.js";
+import { createdExamples, requestExamples } from "./contract-examples.gen.js";
+
+const loops = createLoopsClient({ apiKey: "test-key" });
+
+describe("campaigns.create rejects bodies the API would reject", () => {
+  test("a body without name", () => {
+    // @ts-expect-error name is required
+    loops.campaigns.create({ campaignGroupId: "clq3b7s9u007yl70u9v0w1x2y" });
+  });
+
+  test("an unknown field", () => {
+    // @ts-expect-error unknown properties are rejected with 400
+    loops.campaigns.create({ name: "Spring announcement", subject: "Hello" });
+  });
+
+  test("schedule without timestamp", () => {
+    // @ts-expect-error schedule needs a timestamp
+    loops.campaigns.create({ name: "Spring announcement", scheduling: { method: "schedule" } });
+  });
+
+  test("now with a timestamp", () => {
+    loops.campaigns.create({
+      name: "Spring announcement",
+      // @ts-expect-error now must leave timestamp out
+      scheduling: { method: "now", timestamp: "2026-04-01T09:00:00.000Z" },
+    });
+  });
+
+  test("a presence operator with a value", () => {
+    loops.campaigns.create({
+      name: "Spring announcement",
+      audienceFilter: {
+        match: "all",
+        // @ts-expect-error isTrue compares nothing, so it takes no value
+        conditions: [{ type: "property", key: "subscribed", operator: "isTrue", value: "yes" }],
+      },
+    });
+  });
+
+  test("an unknown condition type", () => {
+    loops.campaigns.create({
+      name: "Spring announcement",
+      audienceFilter: {
+        match: "all",
+        // @ts-expect-error only property, optIn and activity conditions exist
+        conditions: [{ type: "tag", key: "vip" }],
+      },
+    });
+  });
+
+  test("a null campaignGroupId", () => {
+    // @ts-expect-error campaignGroupId is not nullable
+    loops.campaigns.create({ name: "Spring announcement", campaignGroupId: null });
+  });
+});
+
+describe("campaigns.create accepts what the contract allows", () => {
+  test("every named request example of the contract", () => {
+    for (const example of Object.values(requestExamples)) {
+      expectTypeOf(
+        loops.campaigns.create(example),
+      ).resolves.toEqualTypeOf<CreateCampaignResponse>();
+    }
+  });
+
+  test("explicit nulls that clear a field", () => {
+    expectTypeOf({
+      name: "Newsletter",
+      mailingListId: null,
+      audienceSegmentId: null,
+      audienceFilter: null,
+    }).toExtend<CreateCampaignRequest>();
+  });
+
+  test("scheduling and conditions narrow on their discriminants", () => {
+    expectTypeOf<Extract<SchedulingRequest, { method: "now" }>>().toEqualTypeOf<{
+      method: "now";
+    }>();
+    expectTypeOf<AudienceCondition["type"]>().toEqualTypeOf<"property" | "optIn" | "activity">();
+  });
+});
+
+describe("the 201 body is typed from the contract", () => {
+  test("fields and their nullability", () => {
+    const campaign = createdExamples.scheduled as CreateCampaignResponse;
+    expectTypeOf(campaign.emailMessageId).toEqualTypeOf<string | null>();
+    expectTypeOf(campaign.status).toEqualTypeOf<"Draft">();
+    expectTypeOf(campaign.scheduling.timestamp).toEqualTypeOf<string | null>();
+    expectTypeOf(campaign.url).toEqualTypeOf<string | undefined>();
+  });
+});
