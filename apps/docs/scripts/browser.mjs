@@ -1,0 +1,60 @@
+// Launches the system's Chromium (never a downloaded one) for the browser test and the screenshot.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const systemChromiums = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+];
+
+// Nothing in the browser itself may phone home: the test fails on any request off 127.0.0.1.
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/** The Chrome or Chromium to drive: $CHROME_PATH, else the system's; throws how to get one. */
+export function findChromium() {
+  const fromEnv = process.env.CHROME_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH is ${fromEnv}, which does not exist.`);
+    return fromEnv;
+  }
+  const found = systemChromiums.find((path) => existsSync(path));
+  if (found) return found;
+  throw new Error(
+    "No Chromium found. Install Debian's: `apt-get install -y chromium` (as root), " +
+      `or set CHROME_PATH to a Chrome or Chromium binary. Looked in: ${systemChromiums.join(", ")}.`,
+  );
+}
+
+/**
+ * One headless Chromium with a fresh profile, and its first page.
+ * @param {{ width?: number, height?: number }} [viewport]
+ */
+export async function launchChromium({ width = 1440, height = 900 } = {}) {
+  const userDataDir = mkdtempSync(join(tmpdir(), "loops-docs-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: findChromium(),
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width, height },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    page,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
