@@ -58,3 +58,17 @@ export async function launchChromium({ width = 1440, height = 900 } = {}) {
     },
   };
 }
+
+/**
+ * Opens the docs at `url` and goes to the operation the way a reader does, through the sidebar.
+ * @param {import("playwright-core").Page} page
+ * @param {string} url
+ * @param {{ tag: string, operation: string }} target the sidebar labels
+ */
+export async function openOperation(page, url, { tag, operation }) {
+  await page.goto(url, { waitUntil: "networkidle" });
+  const sidebar = page.locator(".menu-content");
+  await sidebar.getByRole("link", { name: tag, exact: true }).click();
+  await sidebar.getByRole("link", { name: operation }).click();
+  await page.getByRole("heading", { name: operation }).waitFor();
+}

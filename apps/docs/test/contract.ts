@@ -96,10 +96,10 @@ export function paragraphs(markdown: unknown): string[] {
   if (typeof markdown !== "string") throw new Error("No description");
   return markdown
     .split(/\n\s*\n/)
-    .map((paragraph) => plainText(paragraph.replace(/[*`_]/g, "")))
+    .map((paragraph) => plainText(paragraph.replace(/[*`]/g, "")))
     .filter((paragraph) => paragraph.length > 0);
 }
 
-export function plainText(text: string): string {
+function plainText(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }

@@ -1,0 +1,97 @@
+// Walks the operation as a reader does: scrolls to each lazily rendered schema, opens every collapsed
+// one and clicks through every one-of variant (tabs, or a menu when nested). Collects the field
+// names seen, keyed by Redoc's section: "request", "response 201", "response 400"...
+import type { Page } from "playwright-core";
+
+type StepResult = { seen: Record<string, string[]>; acted: boolean; chosenTab?: string };
+
+/** One step, in the page: collect what is visible, then do the first thing left to do. */
+function revealStep(chosen: string[]): Promise<StepResult> {
+  const seen: Record<string, string[]> = {};
+  for (const name of document.querySelectorAll(".schema-name")) {
+    if (!name.checkVisibility()) continue;
+    const id = name.closest('[id*="t="]')?.id ?? "";
+    const section = id.includes("t=request")
+      ? "request"
+      : `response ${/t=response&c=(\d+)/.exec(id)?.[1]}`;
+    seen[section] = [...(seen[section] ?? []), name.textContent?.trim() ?? ""];
+  }
+  const visible = (selector: string) =>
+    [...document.querySelectorAll<HTMLElement>(selector)].filter((element) =>
+      element.checkVisibility(),
+    );
+  const settled = (result: StepResult, ms = 0) =>
+    new Promise<StepResult>((done) => requestAnimationFrame(() => setTimeout(done, ms, result)));
+
+  // Redoc renders long schemas when they scroll into view; each placeholder is visited once.
+  const placeholder = visible('[aria-hidden="true"][style*="min-height"]:not([data-visited])')[0];
+  if (placeholder) {
+    placeholder.dataset.visited = "";
+    placeholder.scrollIntoView({ block: "center" });
+    return settled({ seen, acted: true }, 50);
+  }
+  const collapsed = visible('[data-schema-nested-open="false"] > button');
+  for (const button of collapsed) button.click();
+  if (collapsed.length > 0) return settled({ seen, acted: true });
+  // The last tab first: a nested switch comes after its parent's, and is seen before that one moves.
+  const tab = visible('[data-section-id="switcher"] [role="tab"]')
+    .map((element) => ({
+      element,
+      key: `${element.parentElement?.closest('[id*="t="]')?.id}>${element.title}`,
+    }))
+    .findLast(({ key }) => !chosen.includes(key));
+  if (!tab) return settled({ seen, acted: false });
+  tab.element.click();
+  return settled({ seen, acted: true, chosenTab: tab.key });
+}
+
+/**
+ * Returns a function that walks whatever the page shows now and gives every field name seen so
+ * far. It remembers the variants already chosen, so a later call explores only what is new.
+ */
+export function fieldRevealer(page: Page): () => Promise<Map<string, Set<string>>> {
+  const fields = new Map<string, Set<string>>();
+  const chosen: string[] = [];
+  const exhaustedMenus = new Set<string>();
+  return async () => {
+    for (let step = 0; step < 500; step++) {
+      const { seen, acted, chosenTab } = await page.evaluate(revealStep, chosen);
+      for (const [section, names] of Object.entries(seen)) {
+        fields.set(section, new Set([...(fields.get(section) ?? []), ...names]));
+      }
+      if (chosenTab) chosen.push(chosenTab);
+      if (acted) continue;
+      if (!(await chooseNextMenuVariant(page, chosen, exhaustedMenus))) return fields;
+    }
+    throw new Error("The page kept changing after 500 steps.");
+  };
+}
+
+/** Nested one-ofs switch through a menu, which opens on real pointer input only. */
+async function chooseNextMenuVariant(
+  page: Page,
+  chosen: string[],
+  exhaustedMenus: Set<string>,
+): Promise<boolean> {
+  const switchers = page.locator('[data-section-id="switcher"] button[aria-haspopup="menu"]');
+  for (const switcher of await switchers.filter({ visible: true }).all()) {
+    const item = await switcher.evaluate(
+      (button) => button.parentElement?.closest('[id*="t="]')?.id ?? "",
+    );
+    if (exhaustedMenus.has(item)) continue;
+    await switcher.click();
+    const options = page.locator('[data-testid="dropdown-menu"] [role="menuitem"]').filter({
+      visible: true,
+    });
+    for (const label of await options.allInnerTexts()) {
+      const key = `${item}>${label.trim()}`;
+      if (chosen.includes(key)) continue;
+      chosen.push(key);
+      await options.getByText(label.trim(), { exact: true }).click();
+      return true;
+    }
+    exhaustedMenus.add(item);
+    await page.keyboard.press("Escape");
+  }
+  return false;
+}
