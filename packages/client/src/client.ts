@@ -71,9 +71,9 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
     headers,
   });
 
-  /** Any non-2xx becomes a typed error right where the response arrives, with its raw text. */
-  const fetchRejectingErrors = async (request: Request): Promise<Response> => {
-    const response = await baseFetch(request);
+  /** Sends what openapi-fetch prepared; any non-2xx becomes a typed error, with its raw text. */
+  const send = async ({ url, init }: FetchArguments): Promise<Response> => {
+    const response = await baseFetch(url, init);
     if (response.ok) return response;
     throw errorFromResponse(response.status, response.headers, await response.text(), apiKey);
   };
@@ -117,12 +117,13 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   }
 
   function postCampaign(body: CreateCampaignRequest, signal: AbortSignal) {
-    // parseAs "text" leaves JSON parsing to parseCampaign, which keeps the raw text for its errors.
     return raw.POST("/v1/campaigns", {
       body,
       signal,
+      // parseAs "text" leaves JSON parsing to parseCampaign, which keeps the raw text for its errors.
       parseAs: "text",
-      fetch: fetchRejectingErrors,
+      Request: FetchArguments,
+      fetch: send as unknown as (request: Request) => Promise<Response>,
     });
   }
 
@@ -147,6 +148,24 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   }
 
   return { campaigns: { create }, raw };
+}
+
+/**
+ * Stands in for the `Request` openapi-fetch builds before each call: handing fetch a `Request` that
+ * carries a body makes undici stream it, about 150 µs more per call on Node 20 than `fetch(url, init)`.
+ * openapi-fetch still does the URL, header and body work; `send` passes the result on as `(url, init)`.
+ */
+class FetchArguments {
+  readonly url: string;
+  readonly init: RequestInit;
+  /** openapi-fetch reads it to spot HEAD requests. */
+  readonly method: string | undefined;
+
+  constructor(url: string, init: RequestInit) {
+    this.url = url;
+    this.init = init;
+    this.method = init.method;
+  }
 }
 
 function errorFromResponse(

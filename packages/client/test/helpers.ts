@@ -18,8 +18,8 @@ export const created = () => jsonResponse(201, createdExamples.scheduled);
 export function scriptedFetch(
   ...responses: Array<(request: Request) => Response | Promise<Response>>
 ) {
-  return vi.fn(async (input: RequestInfo | URL, _init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input);
+  return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = asRequest(input, init);
     const next = responses.length > 1 ? responses.shift() : responses[0];
     if (!next) throw new Error("scriptedFetch needs at least one response");
     return next(request);
@@ -29,9 +29,9 @@ export function scriptedFetch(
 /** A fetch that never answers: it only rejects when its request is aborted, like a real one. */
 export function hangingFetch() {
   return vi.fn(
-    (input: RequestInfo | URL) =>
+    (input: RequestInfo | URL, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => {
-        const { signal } = input as Request;
+        const { signal } = asRequest(input, init);
         signal.addEventListener("abort", () => reject(signal.reason), { once: true });
       }),
   );
@@ -54,10 +54,13 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected the promise to reject");
 }
 
-/** The request a fetch mock got on its `index`-th call. */
+/** The request a fetch mock got on its `index`-th call, whether it was given a Request or (url, init). */
 export function sentRequest(fetch: { mock: { calls: unknown[][] } }, index = 0): Request {
-  const request = fetch.mock.calls[index]?.[0];
-  if (!(request instanceof Request))
-    throw new Error(`fetch was not called with a Request #${index}`);
-  return request;
+  const call = fetch.mock.calls[index];
+  if (!call) throw new Error(`fetch has no call #${index}`);
+  return asRequest(call[0] as RequestInfo, call[1] as RequestInit | undefined);
+}
+
+function asRequest(input: RequestInfo | URL, init: RequestInit | undefined): Request {
+  return input instanceof Request && init === undefined ? input : new Request(input, init);
 }
