@@ -4,6 +4,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningMock, startMock } from "../src/index.js";
+import { freePort, portIsFree, prismPids, processExists } from "./support/processes.js";
 
 // Each test pins down one thing Prism does with this contract (README: "What Prism gets wrong").
 // `prismUrl` is Prism alone, `url` is Prism behind the mock's contract adapter.
@@ -21,12 +22,22 @@ const createdCampaign = ajv.compile({ $ref: "contract#/components/schemas/Create
 
 const auth = { authorization: "Bearer test-key", "content-type": "application/json" };
 
+let port: number;
 let mock: RunningMock;
 beforeAll(async () => {
-  mock = await startMock();
+  port = await freePort();
+  mock = await startMock({ port });
 });
 afterAll(async () => {
   await mock?.stop();
+});
+
+test("the mock answers on the port it was given, served by one Prism process", async () => {
+  expect(mock.url).toBe(`http://127.0.0.1:${port}`);
+  expect(mock.port).toBe(port);
+  expect(prismPids(mock.prismUrl)).toHaveLength(1);
+  const response = await post(mock.url, JSON.stringify({ name: "Spring announcement" }));
+  expect(response.status).toBe(201);
 });
 
 function post(base: string, body: string, headers: Record<string, string> = auth) {
@@ -146,21 +157,14 @@ describe("the mock: Prism behind the contract adapter", () => {
   });
 });
 
-describe("dynamic mode", () => {
-  test("generates bodies that conform, reproducibly for a seed", async () => {
-    const generate = async (): Promise<unknown> => {
-      const dynamic = await startMock({ dynamic: true, seed: 42 });
-      try {
-        const response = await post(dynamic.url, '{"name":"x"}');
-        expect(response.status).toBe(201);
-        return await response.json();
-      } finally {
-        await dynamic.stop();
-      }
-    };
-    // Two separate Prism processes with the same seed.
-    const bodies = await Promise.all([generate(), generate()]);
-    expect(bodies[1]).toEqual(bodies[0]);
-    expect(createdCampaign(bodies[0]), JSON.stringify(createdCampaign.errors)).toBe(true);
+// Last, as it ends the shared mock.
+describe("stop()", () => {
+  test("ends Prism's process group and frees both ports; a second stop() is harmless", async () => {
+    const pids = prismPids(mock.prismUrl);
+    await mock.stop();
+    for (const pid of pids) expect(processExists(pid)).toBe(false);
+    expect(await portIsFree(mock.port)).toBe(true);
+    expect(await portIsFree(Number(new URL(mock.prismUrl).port))).toBe(true);
+    await mock.stop();
   });
 });
