@@ -22,18 +22,24 @@ const chromiumArgs = [
   "--disable-quic",
 ];
 
-/** The Chrome or Chromium to drive: $CHROME_PATH, else the system's; throws how to get one. */
-export function findChromium() {
-  const fromEnv = process.env.CHROME_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH is ${fromEnv}, which does not exist.`);
-    return fromEnv;
+/**
+ * The Chrome or Chromium to drive: $CHROME_PATH, else the system's; throws how to get one.
+ * @param {{ chromePath?: string | undefined, candidates?: string[] }} [where]
+ */
+export function findChromium({
+  chromePath = process.env.CHROME_PATH,
+  candidates = systemChromiums,
+} = {}) {
+  if (chromePath) {
+    if (!existsSync(chromePath))
+      throw new Error(`CHROME_PATH is ${chromePath}, which does not exist.`);
+    return chromePath;
   }
-  const found = systemChromiums.find((path) => existsSync(path));
+  const found = candidates.find((path) => existsSync(path));
   if (found) return found;
   throw new Error(
-    "No Chromium found. Install Debian's: `apt-get install -y chromium` (as root), " +
-      `or set CHROME_PATH to a Chrome or Chromium binary. Looked in: ${systemChromiums.join(", ")}.`,
+    "No Chromium found. On Debian or Ubuntu, install it with `apt-get install -y chromium` (as root); " +
+      `elsewhere, set CHROME_PATH to a Chrome or Chromium binary. Looked in: ${candidates.join(", ")}.`,
   );
 }
 

@@ -47,6 +47,7 @@ describe("the docs page in Chromium", () => {
   afterAll(async () => {
     if (page) {
       mkdirSync(fileURLToPath(new URL("../test-results/", import.meta.url)), { recursive: true });
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: screenshot, fullPage: true });
     }
     await browser?.close();
