@@ -99,7 +99,6 @@ describe("the docs page in Chromium", () => {
   });
 
   it("logs no console error and requests nothing off 127.0.0.1", () => {
-    expect(consoleErrors).toEqual([]);
-    expect(offHostRequests).toEqual([]);
+    expect({ consoleErrors, offHostRequests }).toEqual({ consoleErrors: [], offHostRequests: [] });
   });
 });
