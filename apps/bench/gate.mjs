@@ -18,7 +18,9 @@ function timed(label, args, extraEnv = {}) {
 console.log("Contract gate (`pnpm test`)");
 const cold = timed("cold (TURBO_FORCE, cache off)", ["test"], { TURBO_FORCE: "true" });
 const cached = timed("cached rerun, nothing changed", ["test"]);
-console.log(`targets: cold < 20 s ${cold < 20 ? "met" : "MISSED"}, cached < 1 s ${cached < 1 ? "met" : "MISSED"}\n`);
+console.log(
+  `targets: cold < 20 s ${cold < 20 ? "met" : "MISSED"}, cached < 1 s ${cached < 1 ? "met" : "MISSED"}\n`,
+);
 
 execFileSync("pnpm", ["turbo", "run", "bench", "--concurrency=1"], {
   cwd: root,
