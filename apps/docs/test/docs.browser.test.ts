@@ -55,7 +55,8 @@ describe("the docs page in Chromium", () => {
   });
 
   it("shows the operation's title and description", async () => {
-    const heading = page.locator("h1, h2", { hasText: new RegExp(`^${title}$`) });
+    const exactTitle = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+    const heading = page.locator("h1, h2", { hasText: exactTitle });
     expect(await heading.isVisible()).toBe(true);
     for (const paragraph of paragraphs(createCampaign.description)) {
       expect(await page.getByText(paragraph).isVisible(), paragraph).toBe(true);
