@@ -32,6 +32,8 @@ export function hangingFetch() {
     (input: RequestInfo | URL, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => {
         const { signal } = asRequest(input, init);
+        // Under load a short timeout can fire before this fetch is even called.
+        if (signal.aborted) reject(signal.reason);
         signal.addEventListener("abort", () => reject(signal.reason), { once: true });
       }),
   );
