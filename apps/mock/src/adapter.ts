@@ -17,7 +17,9 @@ import {
  *   the contract's `Error` (`{ message }` is required) and lacks the rate-limit headers;
  * - a wrong method: Prism answers 405 with an `application/problem+json` body, where the contract
  *   documents a 405 without a body;
- * - an unknown path: Prism answers 404 `application/problem+json`.
+ * - an unknown path: Prism answers 404 `application/problem+json`;
+ * - an invalid body: Prism's 400 always carries the first 400 example, so its message is replaced
+ *   by the fault Prism found (see requestViolationMessage).
  *
  * The status is always kept; only the body and headers are brought into the contract's form.
  * See README.md ("What Prism gets wrong") and test/prism-findings.test.ts.
@@ -68,6 +70,43 @@ function isContractResponse(upstream: IncomingMessage): boolean {
   return upstream.headers["x-ratelimit-limit"] !== undefined;
 }
 
+interface Violation {
+  code: string | number;
+  message: string;
+}
+
+/**
+ * Prism answers every invalid body with the contract's first 400 example ("name is required."),
+ * whatever the fault. The fault itself is in its `sl-violations` header: name it in the message,
+ * skipping the `oneOf` summaries that only repeat the branch failures.
+ */
+function requestViolationMessage(upstream: IncomingMessage): string | undefined {
+  const header = upstream.headers["sl-violations"];
+  if (upstream.statusCode !== 400 || typeof header !== "string") return undefined;
+  let violations: Violation[];
+  try {
+    violations = JSON.parse(header) as Violation[];
+  } catch {
+    return undefined;
+  }
+  // Across oneOf branches the same fault shows up as several: an unknown or missing field says
+  // most, a `const` mismatch (the wrong branch's tag) least.
+  const rank = (code: Violation["code"]) =>
+    ({ additionalProperties: 0, required: 1, const: 3 })[String(code)] ?? 2;
+  const faults = [
+    ...new Set(
+      violations
+        .filter((v) => v.code !== "oneOf")
+        .sort((a, b) => rank(a.code) - rank(b.code))
+        .map((v) => v.message),
+    ),
+  ];
+  if (faults.length === 0) return undefined;
+  const more =
+    faults.length > 1 ? ` (and ${faults.length - 1} more in the sl-violations header)` : "";
+  return `Invalid request body: ${faults[0]}${more}.`;
+}
+
 function answerInContractForm(
   upstream: IncomingMessage,
   rawBody: string,
@@ -110,6 +149,15 @@ export function createContractAdapter(
         agent,
       },
       (upstream) => {
+        const violationMessage = requestViolationMessage(upstream);
+        if (violationMessage !== undefined) {
+          upstream.resume();
+          const body = JSON.stringify({ message: violationMessage });
+          const { "content-length": _, ...headers } = endToEndHeaders(upstream.headers);
+          res.writeHead(400, { ...headers, "content-length": String(Buffer.byteLength(body)) });
+          res.end(body);
+          return;
+        }
         if (isContractResponse(upstream)) {
           res.writeHead(upstream.statusCode ?? 500, endToEndHeaders(upstream.headers));
           upstream.pipe(res);

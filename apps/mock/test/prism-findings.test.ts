@@ -105,11 +105,26 @@ describe("the mock: Prism behind the contract adapter", () => {
     }
   });
 
-  test("every 400 body is the first example, whatever the fault; sl-violations names the real one", async () => {
-    const response = await post(mock.url, JSON.stringify({ name: "x", unknown: 1 }));
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ message: "Invalid request body: name is required." });
-    expect(response.headers.get("sl-violations")).toContain("found 'unknown'");
+  test("Prism's 400 body is the first example whatever the fault; the mock's names the field", async () => {
+    const body = JSON.stringify({ name: "x", unknown: 1 });
+    const fromPrism = await post(mock.prismUrl, body);
+    expect(await fromPrism.json()).toEqual({ message: "Invalid request body: name is required." });
+    expect(fromPrism.headers.get("sl-violations")).toContain("found 'unknown'");
+
+    const fromMock = await post(mock.url, body);
+    expect(fromMock.status).toBe(400);
+    expect(fromMock.headers.get("x-ratelimit-limit")).not.toBeNull();
+    expect(await fromMock.json()).toEqual({
+      message:
+        "Invalid request body: Request body must NOT have additional properties; found 'unknown'.",
+    });
+    const nested = await post(
+      mock.url,
+      JSON.stringify({ name: "x", scheduling: { method: "schedule" } }),
+    );
+    expect((await nested.json()).message).toMatch(
+      /^Invalid request body: .*scheduling.* \(and \d+ more/,
+    );
   });
 
   test("oneOf with a null branch and const-tagged branches validate as the contract says", async () => {

@@ -8,6 +8,7 @@ import {
 import { describe, expect, test } from "vitest";
 import { request } from "./support/contract.js";
 import {
+  againstMock,
   apiKey,
   clientFor,
   type Exchange,
@@ -218,4 +219,32 @@ describe("requests that do not conform are rejected", () => {
     expect(error.body).toEqual(JSON.parse((exchanges[0] as Exchange).response.text));
     expect(exchanges).toHaveLength(1);
   });
+});
+
+describe("a rejected body's error names what is wrong", () => {
+  const cases = [
+    { fault: "an unknown field", body: { ...valid, subject: "Hello" }, names: /'subject'/ },
+    { fault: "no name", body: { campaignGroupId: "g1" }, names: /'name'/ },
+    {
+      fault: "schedule without timestamp",
+      body: { ...valid, scheduling: { method: "schedule" } },
+      names: /scheduling.*'timestamp'/,
+    },
+    {
+      fault: "a value on isTrue",
+      body: filterWith({ type: "property", key: "vip", operator: "isTrue", value: 1 }),
+      names: /conditions\.0.*'value'/,
+    },
+  ];
+
+  test.skipIf(!againstMock).each(cases)(
+    `$fault: the client's BadRequestError says so — ${againstMock ? "mock" : "the mock's wording"}`,
+    async ({ body, names }) => {
+      const error = await clientFor([])
+        .campaigns.create(body as CreateCampaignRequest)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect((error as BadRequestError).message).toMatch(names);
+    },
+  );
 });
