@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Each file starts its own Prism; starting them side by side halves the wall time.
     fileParallelism: true,
-    testTimeout: 15_000,
+    testTimeout: 30_000,
     hookTimeout: 40_000,
   },
 });
