@@ -168,6 +168,8 @@ async function startPrism(prismPort: number, options: MockOptions): Promise<Runn
     "--port",
     String(prismPort),
     "--errors",
+    // Loops blocks browser calls by design; Prism would otherwise allow every origin.
+    "--cors=false",
     "--verboseLevel",
     options.logLevel ?? "error",
   ];

@@ -92,6 +92,12 @@ describe("the mock: Prism behind the contract adapter", () => {
     expect(errorBody(await response.json())).toBe(true);
   });
 
+  test("like Loops, the mock allows no browser origin (Prism's default CORS headers are off)", async () => {
+    const response = await post(mock.url, '{"name":"x"}');
+    expect(response.status).toBe(201);
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   test("security is enforced: no Authorization, a Basic scheme and an empty Bearer are 401", async () => {
     const headers = [
       { "content-type": "application/json" },
