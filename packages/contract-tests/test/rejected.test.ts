@@ -1,250 +1,263 @@
-import {
-  APIError,
-  AuthenticationError,
-  BadRequestError,
-  type CreateCampaignRequest,
-  LoopsError,
-} from "@loops-contract/client";
+import { invalidBodies, validatorAt } from "@loops-contract/spec";
 import { describe, expect, test } from "vitest";
-import { request } from "./support/contract.js";
+import { eachCase } from "./support/cases.js";
+import {
+  effectOf,
+  examplePathParameters,
+  firstRequestExample,
+  label,
+  type Operation,
+  operations,
+} from "./support/contract.js";
 import {
   againstMock,
   apiKey,
-  clientFor,
+  callClient,
   type Exchange,
   expectConformingResponse,
+  expectTypedError,
   jsonHeaders,
+  methodName,
+  noMethod,
   sendRaw,
   type Tamper,
+  writesAllowed,
 } from "./support/exchange.js";
 
-const valid = { name: "Spring announcement" };
-const future = "2030-04-01T09:00:00.000Z";
-const compare = { type: "property", key: "plan", operator: "equals", value: "pro" };
-const activity = { type: "activity", action: "opened", negate: true, target: "campaign", id: "c1" };
-const between = {
-  type: "property",
-  key: "createdAt",
-  operator: "between",
-  value: { from: "2026-01-01T00:00:00.000Z", to: "2026-03-31T23:59:59.000Z" },
-};
-const filterWith = (condition: unknown) => ({
-  ...valid,
-  audienceFilter: { match: "all", conditions: [condition] },
-});
+const withBodies = operations.filter((operation) => operation.requestBody);
 
-interface BadRequest {
-  name: string;
-  /** A JSON value the schema refuses (sent as JSON), or the raw text to send. */
-  body: unknown;
-  raw?: string;
-  headers?: Record<string, string>;
-  status: 400 | 401;
+/**
+ * Why a request that carries a body may not go to this server: on a real team, only the draft
+ * create takes bodies by default, since a lenient server could still act on a faulty one.
+ */
+function bodySkip(operation: Operation): string {
+  if (againstMock || writesAllowed || effectOf(operation) === "draft") return "";
+  return " — skipped: writes to a real team need CONTRACT_ALLOW_WRITES=1";
 }
 
-/** Bodies the schema refuses: each must also fail ajv, so the table cannot drift from the contract. */
-const badBodies: BadRequest[] = [
-  { name: "empty object (no name)", body: {} },
-  { name: "no name, other fields set", body: { campaignGroupId: "g1", mailingListId: "l1" } },
-  { name: "name is a number", body: { name: 42 } },
-  { name: "name is null", body: { name: null } },
-  { name: "name is an array", body: { name: ["Spring"] } },
-  { name: "campaignGroupId is null (not nullable)", body: { ...valid, campaignGroupId: null } },
-  { name: "campaignGroupId is a number", body: { ...valid, campaignGroupId: 7 } },
-  { name: "mailingListId is a number", body: { ...valid, mailingListId: 7 } },
-  { name: "audienceSegmentId is a boolean", body: { ...valid, audienceSegmentId: true } },
-  { name: "unknown field at the top", body: { ...valid, subject: "Hello" } },
-  {
-    name: "unknown field in scheduling",
-    body: { ...valid, scheduling: { method: "now", at: future } },
-  },
-  {
-    name: "unknown field in audienceFilter",
-    body: { ...valid, audienceFilter: { match: "all", conditions: [compare], limit: 5 } },
-  },
-  { name: "unknown field in a condition", body: filterWith({ ...compare, caseSensitive: true }) },
-  {
-    name: "unknown field in a date range",
-    body: filterWith({ ...between, value: { ...between.value, timezone: "UTC" } }),
-  },
-  {
-    name: "scheduling method not in the enum",
-    body: { ...valid, scheduling: { method: "later" } },
-  },
-  { name: "schedule without timestamp", body: { ...valid, scheduling: { method: "schedule" } } },
-  {
-    name: "now with a timestamp",
-    body: { ...valid, scheduling: { method: "now", timestamp: future } },
-  },
-  {
-    name: "timestamp is not a date",
-    body: { ...valid, scheduling: { method: "schedule", timestamp: "next Tuesday" } },
-  },
-  {
-    name: "timestamp is a date without a time",
-    body: { ...valid, scheduling: { method: "schedule", timestamp: "2030-04-01" } },
-  },
-  { name: "scheduling is null (not nullable)", body: { ...valid, scheduling: null } },
-  {
-    name: "match not in the enum",
-    body: { ...valid, audienceFilter: { match: "some", conditions: [compare] } },
-  },
-  {
-    name: "empty conditions",
-    body: { ...valid, audienceFilter: { match: "all", conditions: [] } },
-  },
-  {
-    name: "conditions is an object",
-    body: { ...valid, audienceFilter: { match: "all", conditions: compare } },
-  },
-  { name: "unknown condition kind", body: filterWith({ type: "tag", tag: "vip" }) },
-  {
-    name: "property condition without key",
-    body: filterWith({ type: "property", operator: "isTrue" }),
-  },
-  {
-    name: "activity condition without negate",
-    body: filterWith({ type: "activity", action: "opened", target: "campaign", id: "c1" }),
-  },
-  { name: "activity action not in the enum", body: filterWith({ ...activity, action: "bounced" }) },
-  { name: "optIn status not in the enum", body: filterWith({ type: "optIn", status: "maybe" }) },
-  {
-    name: "property operator not in the enum",
-    body: filterWith({ ...compare, operator: "matches" }),
-  },
-  {
-    name: "isTrue with a value",
-    body: filterWith({ type: "property", key: "vip", operator: "isTrue", value: "yes" }),
-  },
-  {
-    name: "between without a value",
-    body: filterWith({ type: "property", key: "createdAt", operator: "between" }),
-  },
-  { name: "between with a plain value", body: filterWith({ ...between, value: "2026-01-01" }) },
-  {
-    name: "date range bound is not a date",
-    body: filterWith({ ...between, value: { from: "yesterday", to: between.value.to } }),
-  },
-  { name: "audienceFilter is a string", body: { ...valid, audienceFilter: "plan = pro" } },
-  { name: "the body is an array", body: [valid] },
-].map((row) => ({ ...row, status: 400 as const }));
+const badBodies = withBodies.flatMap((operation) =>
+  invalidBodies(operation.operationId).map((row) => ({
+    operation,
+    title: label(operation),
+    ...row,
+    skip: bodySkip(operation),
+  })),
+);
+
+describe("bodies the contract refuses are rejected with 400", () => {
+  test.each(withBodies)(
+    "$operationId: its table of invalid bodies all break the contract",
+    (operation) => {
+      const rows = invalidBodies(operation.operationId);
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      const validate = validatorAt(operation.requestBody?.schemaPointer ?? "");
+      for (const row of rows) expect(validate(row.body), row.name).toBe(false);
+    },
+  );
+
+  eachCase(badBodies, "$title $name: 400 with a conforming error body (raw fetch)", async (row) => {
+    const observed = await sendRaw(row.operation, { body: JSON.stringify(row.body) });
+    expect(observed.status).toBe(400);
+    expectConformingResponse(row.operation, observed, row.name);
+  });
+
+  eachCase(
+    badBodies.map((row) => ({
+      ...row,
+      method: methodName(row.operation),
+      skip: row.skip || noMethod(row.operation),
+    })),
+    "$title $name: $method throws BadRequestError",
+    async (row) => {
+      const { outcome, exchanges } = await callClient(row.operation, {
+        pathParameters: examplePathParameters(row.operation),
+        body: row.body,
+      });
+      expect(exchanges).toHaveLength(1);
+      const error = expectTypedError(outcome, 400, exchanges[0] as Exchange);
+      expect(error.body).toEqual(JSON.parse((exchanges[0] as Exchange).response.text));
+    },
+  );
+});
+
+interface TransportFault {
+  name: string;
+  /** The text to send instead of a valid body. */
+  raw?: string;
+  headers: Record<string, string>;
+  status: 400 | 401;
+  /** Only for operations that take a body. */
+  needsBody: boolean;
+  /** Could a lenient server still act on it? Then a real team needs the write opt-in. */
+  mayBeProcessed: boolean;
+}
 
 /** What is wrong is not the JSON value but the bytes or headers around it. */
-const badRequests: BadRequest[] = [
-  { name: "malformed JSON", body: valid, raw: '{"name": "Spring', status: 400 },
-  { name: "empty body", body: valid, raw: "", status: 400 },
+const transportFaults: TransportFault[] = [
+  {
+    name: "malformed JSON",
+    raw: '{"name": "Spring',
+    headers: jsonHeaders,
+    status: 400,
+    needsBody: true,
+    mayBeProcessed: false,
+  },
+  {
+    name: "empty body",
+    raw: "",
+    headers: jsonHeaders,
+    status: 400,
+    needsBody: true,
+    mayBeProcessed: false,
+  },
   {
     name: "wrong content type (text/plain)",
-    body: valid,
     headers: { ...jsonHeaders, "content-type": "text/plain" },
     status: 400,
+    needsBody: true,
+    mayBeProcessed: true,
   },
   {
     name: "wrong content type (form)",
-    body: valid,
     raw: "name=Spring",
     headers: { ...jsonHeaders, "content-type": "application/x-www-form-urlencoded" },
     status: 400,
+    needsBody: true,
+    mayBeProcessed: true,
   },
   {
     name: "no Authorization",
-    body: valid,
     headers: { "content-type": "application/json" },
     status: 401,
+    needsBody: false,
+    mayBeProcessed: false,
   },
   {
     name: "Basic scheme",
-    body: valid,
     headers: { ...jsonHeaders, authorization: `Basic ${btoa(`user:${apiKey}`)}` },
     status: 401,
+    needsBody: false,
+    mayBeProcessed: false,
   },
   {
     name: "Token scheme",
-    body: valid,
     headers: { ...jsonHeaders, authorization: `Token ${apiKey}` },
     status: 401,
+    needsBody: false,
+    mayBeProcessed: false,
   },
   {
     name: "Bearer without a key",
-    body: valid,
     headers: { ...jsonHeaders, authorization: "Bearer" },
     status: 401,
+    needsBody: false,
+    mayBeProcessed: false,
   },
 ];
 
-const table = [...badBodies, ...badRequests];
+const faultCases = operations.flatMap((operation) =>
+  transportFaults
+    .filter((fault) => !fault.needsBody || operation.requestBody)
+    .map((fault) => ({
+      operation,
+      title: label(operation),
+      fault,
+      skip:
+        fault.mayBeProcessed || (operation.requestBody && effectOf(operation) === "write")
+          ? bodySkip(operation)
+          : "",
+    })),
+);
 
 /** Makes the client's request into the bad one: the client itself never sends these. */
-function tamperFor(row: BadRequest): Tamper | undefined {
-  if (row.raw === undefined && row.headers === undefined) return undefined;
-  return (_request, body) => ({
-    body: row.raw ?? body,
-    ...(row.headers === undefined ? {} : { headers: new Headers(row.headers) }),
+function tamperFor(fault: TransportFault): Tamper {
+  return (_request, body) => ({ body: fault.raw ?? body, headers: new Headers(fault.headers) });
+}
+
+describe("requests with a transport fault are rejected", () => {
+  eachCase(
+    faultCases,
+    "$title $fault.name: $fault.status, conforming (raw fetch)",
+    async ({ operation, fault }) => {
+      const body = firstRequestExample(operation);
+      const observed = await sendRaw(operation, {
+        headers: operation.requestBody ? fault.headers : withoutContentType(fault.headers),
+        ...(operation.requestBody ? { body: fault.raw ?? JSON.stringify(body) } : {}),
+      });
+      expect(observed.status).toBe(fault.status);
+      expectConformingResponse(operation, observed, fault.name);
+    },
+  );
+
+  eachCase(
+    faultCases.map((row) => ({ ...row, skip: row.skip || noMethod(row.operation) })),
+    "$title $fault.name: the client surfaces it as a typed error",
+    async ({ operation, fault }) => {
+      const { outcome, exchanges } = await callClient(
+        operation,
+        { pathParameters: examplePathParameters(operation), body: firstRequestExample(operation) },
+        { tamper: tamperFor(fault) },
+      );
+      expect(exchanges).toHaveLength(1);
+      expectTypedError(outcome, fault.status, exchanges[0] as Exchange);
+    },
+  );
+});
+
+function withoutContentType(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== "content-type"));
+}
+
+/** Query values the parameter's schema refuses, as a server reads them off the query string. */
+function badQueryValues(schemaPointer: string, schema: Record<string, unknown>): string[] {
+  const validate = validatorAt(schemaPointer);
+  const numeric = schema.type === "integer" || schema.type === "number";
+  const candidates = ["abc", "-1", "0", "1.5", "9", "51", "1000", "true"];
+  for (const bound of ["minimum", "maximum"] as const) {
+    const limit = schema[bound];
+    if (typeof limit === "number")
+      candidates.push(String(bound === "minimum" ? limit - 1 : limit + 1));
+  }
+  return [...new Set(candidates)].filter((text) => {
+    const value = numeric && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+    return !validate(value);
   });
 }
 
-const errorClass = { 400: BadRequestError, 401: AuthenticationError } as const;
+const badQueries = operations.flatMap((operation) =>
+  operation.queryParameters.flatMap((parameter) =>
+    badQueryValues(parameter.schemaPointer, parameter.schema).map((value) => ({
+      operation,
+      title: label(operation),
+      parameter: parameter.name,
+      value,
+    })),
+  ),
+);
 
-describe("requests that do not conform are rejected", () => {
-  test("the table is big enough and every bad body really breaks the contract", () => {
-    expect(table.length).toBeGreaterThanOrEqual(25);
-    for (const row of badBodies) {
-      expect(request.validate(row.body), row.name).toBe(false);
+describe("query parameters the contract refuses are rejected with 400", () => {
+  test("every bounded query parameter has values to refuse", () => {
+    for (const operation of operations) {
+      for (const parameter of operation.queryParameters) {
+        const bounded = ["minimum", "maximum", "enum", "pattern", "const"].some(
+          (keyword) => keyword in parameter.schema,
+        );
+        if (bounded) {
+          expect(
+            badQueryValues(parameter.schemaPointer, parameter.schema).length,
+            `${operation.operationId} ${parameter.name}`,
+          ).toBeGreaterThan(0);
+        }
+      }
     }
   });
 
-  test.each(table)("$name: $status with a conforming error body (raw fetch)", async (row) => {
-    const observed = await sendRaw({
-      body: row.raw ?? JSON.stringify(row.body),
-      ...(row.headers === undefined ? {} : { headers: row.headers }),
-    });
-    expect(observed.status).toBe(row.status);
-    expectConformingResponse(observed, row.name);
-  });
-
-  test.each(table)("$name: the client surfaces it as a typed error", async (row) => {
-    const exchanges: Exchange[] = [];
-    const client = clientFor(exchanges, { tamper: tamperFor(row) });
-    const outcome = await client.campaigns.create(row.body as CreateCampaignRequest).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    expect(outcome).toBeInstanceOf(errorClass[row.status]);
-    const error = outcome as APIError;
-    expect(error).toBeInstanceOf(APIError);
-    expect(error).toBeInstanceOf(LoopsError);
-    expect(error.status).toBe(row.status);
-    expect(error.message.length).toBeGreaterThan(0);
-    expect(error.message).not.toContain(apiKey);
-    expect(error.body).toEqual(JSON.parse((exchanges[0] as Exchange).response.text));
-    expect(exchanges).toHaveLength(1);
-  });
-});
-
-describe("a rejected body's error names what is wrong", () => {
-  const cases = [
-    { fault: "an unknown field", body: { ...valid, subject: "Hello" }, names: /'subject'/ },
-    { fault: "no name", body: { campaignGroupId: "g1" }, names: /'name'/ },
-    {
-      fault: "schedule without timestamp",
-      body: { ...valid, scheduling: { method: "schedule" } },
-      names: /scheduling.*'timestamp'/,
-    },
-    {
-      fault: "a value on isTrue",
-      body: filterWith({ type: "property", key: "vip", operator: "isTrue", value: 1 }),
-      names: /conditions\.0.*'value'/,
-    },
-  ];
-
-  test.skipIf(!againstMock).each(cases)(
-    `$fault: the client's BadRequestError says so — ${againstMock ? "mock" : "the mock's wording"}`,
-    async ({ body, names }) => {
-      const error = await clientFor([])
-        .campaigns.create(body as CreateCampaignRequest)
-        .catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(BadRequestError);
-      expect((error as BadRequestError).message).toMatch(names);
+  test.each(badQueries)(
+    "$title ?$parameter=$value: 400, conforming",
+    async ({ operation, parameter, value }) => {
+      const observed = await sendRaw(operation, { query: { [parameter]: value } });
+      expect(observed.status).toBe(400);
+      expectConformingResponse(operation, observed, `${parameter}=${value}`);
     },
   );
 });

@@ -1,116 +1,170 @@
-import {
-  AuthenticationError,
-  BadRequestError,
-  MethodNotAllowedError,
-  NotFoundError,
-  RateLimitError,
-} from "@loops-contract/client";
+import { RateLimitError } from "@loops-contract/client";
 import { describe, expect, test } from "vitest";
-import { responses } from "./support/contract.js";
+import { eachCase } from "./support/cases.js";
+import {
+  examplePathParameters,
+  firstRequestExample,
+  label,
+  methodsOnPath,
+  operations,
+  paths,
+} from "./support/contract.js";
 import {
   againstMock,
-  clientFor,
+  callClient,
   type Exchange,
   expectConformingRequest,
   expectConformingResponse,
+  expectTypedError,
+  hasGeneratedMethod,
+  methodName,
+  noMethod,
   sendRaw,
 } from "./support/exchange.js";
 
-const errorClassFor = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  404: NotFoundError,
-  405: MethodNotAllowedError,
-  429: RateLimitError,
-} as const;
+const needsPrefer = againstMock ? "" : " — skipped: needs the mock's Prefer header";
 
-const minimal = { name: "Spring announcement" };
-const needsPrefer = "needs the mock's Prefer header (CONTRACT_BASE_URL is set)";
-
-/** One case per documented status and named example: Prism's `Prefer` picks the answer. */
-const cases = responses.flatMap((response) => {
-  const examples: Array<[string | undefined, unknown]> =
-    response.examples.length > 0 ? response.examples : [[undefined, undefined]];
-  return examples.map(([example, value]) => ({
-    status: response.status,
-    example,
-    value,
-    prefer:
-      example === undefined
-        ? `code=${response.status}`
-        : `code=${response.status}, example=${example}`,
-  }));
-});
+/** One case per operation, documented status and named example: Prism's `Prefer` picks the answer. */
+const cases = operations.flatMap((operation) =>
+  operation.responses.flatMap((response) => {
+    const examples: Array<{ name: string | undefined; value: unknown }> =
+      response.body && response.body.examples.length > 0
+        ? response.body.examples
+        : [{ name: undefined, value: undefined }];
+    return examples.map(({ name, value }) => ({
+      operation,
+      title: label(operation),
+      status: Number(response.status),
+      example: name,
+      value,
+      prefer:
+        name === undefined ? `code=${response.status}` : `code=${response.status}, example=${name}`,
+    }));
+  }),
+);
 
 describe("every documented status is reached and conforms", () => {
-  test("the contract documents the statuses the client handles", () => {
-    expect(responses.map((response) => response.status).sort()).toEqual([
-      201, 400, 401, 404, 405, 429,
-    ]);
+  test.each(operations)("$operationId documents 400, 401, 405 and 429", (operation) => {
+    const statuses = operation.responses.map((response) => response.status);
+    expect(statuses).toEqual(expect.arrayContaining(["400", "401", "405", "429"]));
+    expect(statuses.some((status) => /^2\d\d$/.test(status))).toBe(true);
   });
 
-  test.skipIf(!againstMock).each(cases)(
-    `Prefer: $prefer (raw fetch) — ${againstMock ? "mock" : needsPrefer}`,
-    async ({ status, example, value, prefer }) => {
-      const observed = await sendRaw({ body: JSON.stringify(minimal), prefer });
-      expect(observed.status).toBe(status);
-      expectConformingResponse(observed, prefer);
-      if (example !== undefined) expect(JSON.parse(observed.text)).toEqual(value);
+  test.each(
+    operations.flatMap((operation) =>
+      operation.responses.map((response) => ({ operation, response })),
+    ),
+  )(
+    "$operation.operationId $response.status: every documented body has a named example",
+    ({ response }) => {
+      if (response.body) expect(response.body.examples.length).toBeGreaterThan(0);
+      else expect(response.status).toBe("405");
     },
   );
 
   test.skipIf(!againstMock).each(cases)(
-    `Prefer: $prefer — the client's outcome — ${againstMock ? "mock" : needsPrefer}`,
-    async ({ status, example, value, prefer }) => {
-      const exchanges: Exchange[] = [];
-      const client = clientFor(exchanges, { headers: { Prefer: prefer } });
-      const outcome = await client.campaigns.create(minimal).then(
-        (campaign) => ({ campaign }),
-        (error: unknown) => ({ error }),
+    `$title Prefer: $prefer (raw fetch)${needsPrefer}`,
+    async ({ operation, status, example, value, prefer }) => {
+      const body = firstRequestExample(operation);
+      const observed = await sendRaw(operation, {
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        prefer,
+      });
+      expect(observed.status).toBe(status);
+      expectConformingResponse(operation, observed, prefer);
+      if (example !== undefined) expect(JSON.parse(observed.text)).toEqual(value);
+    },
+  );
+
+  eachCase(
+    cases.map((testCase) => ({
+      ...testCase,
+      method: methodName(testCase.operation),
+      skip: againstMock ? noMethod(testCase.operation) : needsPrefer,
+    })),
+    "$title Prefer: $prefer — $method's outcome",
+    async ({ operation, status, example, value, prefer }) => {
+      const body = firstRequestExample(operation);
+      const observed = await sendRaw(operation, {
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        prefer,
+      });
+      expect(observed.status).toBe(status);
+      expectConformingResponse(operation, observed, prefer);
+      if (example !== undefined) expect(JSON.parse(observed.text)).toEqual(value);
+    },
+  );
+
+  const withMethod = cases.filter(({ operation }) => hasGeneratedMethod(operation));
+  test.skip.each(cases.filter(({ operation }) => !hasGeneratedMethod(operation)))(
+    "$title Prefer: $prefer — skipped: the client has no generated method for it yet",
+    () => {},
+  );
+
+  test
+    .skipIf(!againstMock)
+    .each(withMethod.map((testCase) => ({ ...testCase, method: methodName(testCase.operation) })))(
+    `$title Prefer: $prefer — $method's outcome${needsPrefer}`,
+    async ({ operation, status, example, value, prefer }) => {
+      const { outcome, exchanges } = await callClient(
+        operation,
+        { pathParameters: examplePathParameters(operation), body: firstRequestExample(operation) },
+        { headers: { Prefer: prefer } },
       );
       expect(exchanges).toHaveLength(1);
       const [exchange] = exchanges as [Exchange];
-      expectConformingRequest(exchange);
-      expectConformingResponse(exchange.response, prefer);
+      expectConformingRequest(operation, exchange);
+      expectConformingResponse(operation, exchange.response, prefer);
 
-      if (status === 201) {
-        expect("campaign" in outcome && outcome.campaign).toEqual(
-          JSON.parse(exchange.response.text),
-        );
-        if (example !== undefined) expect("campaign" in outcome && outcome.campaign).toEqual(value);
+      if (status < 300) {
+        expect(outcome).toEqual({ value: JSON.parse(exchange.response.text) });
+        if (example !== undefined) expect(outcome).toEqual({ value });
         return;
       }
-      const error = "error" in outcome ? outcome.error : undefined;
-      expect(error).toBeInstanceOf(errorClassFor[status as keyof typeof errorClassFor]);
-      const apiError = error as InstanceType<(typeof errorClassFor)[keyof typeof errorClassFor]>;
-      expect(apiError.status).toBe(status);
-      expect(apiError.message.length).toBeGreaterThan(0);
-      if (example !== undefined) expect(apiError.body).toEqual(value);
-      if (apiError instanceof RateLimitError) {
-        expect(apiError.limit).toBe(Number(exchange.response.headers.get("x-ratelimit-limit")));
-        expect(apiError.remaining).toBe(
+      const error = expectTypedError(outcome, status, exchange);
+      if (example !== undefined) expect(error.body).toEqual(value);
+      if (error instanceof RateLimitError) {
+        expect(error.limit).toBe(Number(exchange.response.headers.get("x-ratelimit-limit")));
+        expect(error.remaining).toBe(
           Number(exchange.response.headers.get("x-ratelimit-remaining")),
         );
       }
     },
   );
 
-  test.skipIf(!againstMock)(
-    `a 429 is retried by the client, then surfaced — ${againstMock ? "mock" : needsPrefer}`,
-    async () => {
-      const exchanges: Exchange[] = [];
-      const client = clientFor(exchanges, { headers: { Prefer: "code=429" }, maxRetries: 1 });
-      await expect(client.campaigns.create(minimal)).rejects.toBeInstanceOf(RateLimitError);
+  test.skipIf(!againstMock).each(operations.filter(hasGeneratedMethod))(
+    `$operationId: a per-second 429 is retried by the client, then surfaced${needsPrefer}`,
+    async (operation) => {
+      const { outcome, exchanges } = await callClient(
+        operation,
+        { pathParameters: examplePathParameters(operation), body: firstRequestExample(operation) },
+        { headers: { Prefer: "code=429" }, maxRetries: 1 },
+      );
+      expect("error" in outcome && outcome.error).toBeInstanceOf(RateLimitError);
       expect(exchanges.map((exchange) => exchange.response.status)).toEqual([429, 429]);
-      for (const exchange of exchanges) expectConformingResponse(exchange.response, "429 retry");
+      for (const exchange of exchanges)
+        expectConformingResponse(operation, exchange.response, "429 retry");
     },
   );
 
-  test("a wrong method is 405 with no body, on any server", async () => {
-    for (const method of ["PUT", "DELETE", "PATCH"]) {
-      const observed = await sendRaw({ method });
+  /** Per path, the methods none of its operations takes: each must be a 405 without a body. */
+  const wrongMethods = paths.flatMap((path) =>
+    ["GET", "POST", "PUT", "DELETE", "PATCH"]
+      .filter((method) => !methodsOnPath(path).includes(method))
+      .map((method) => ({
+        path,
+        method,
+        operation: operations.find((operation) => operation.path === path),
+      })),
+  );
+
+  test.each(wrongMethods)(
+    "$method $path: 405 with no body, on any server",
+    async ({ method, operation }) => {
+      if (!operation) throw new Error("unreachable: every path comes from an operation");
+      const observed = await sendRaw(operation, { method });
       expect(observed.status, method).toBe(405);
-      expectConformingResponse(observed, method);
-    }
-  });
+      expectConformingResponse(operation, observed, method);
+    },
+  );
 });

@@ -1,110 +1,139 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+// What the suite needs to know about each operation, derived from the bundle through the spec
+// module (its one `$ref` resolver and its one ajv): nothing here names an operation or a path.
+import {
+  type DocumentedResponse,
+  type JsonObject,
+  type Operation,
+  operations,
+  type Parameter,
+  resolve,
+} from "@loops-contract/spec";
 
-// The contract's own bundle, read as data: the suite checks the server and the client against it
-// with ajv, a JSON Schema 2020-12 validator that shares no code with Prism's.
+export type { DocumentedResponse, JsonObject, Operation };
+export { operations };
 
-export type JsonObject = Record<string, unknown>;
+/** Where an id must be opaque and no example gives one: shaped like Loops' own ids. */
+export const opaqueId = "cm0contracttest0000000001";
 
-const require = createRequire(import.meta.url);
-export const contract = JSON.parse(
-  readFileSync(require.resolve("@loops-contract/spec/openapi.json"), "utf8"),
-) as JsonObject;
-
-export const operationPath = "/v1/campaigns";
-const operationPointer = "/paths/~1v1~1campaigns/post";
-
-function escapePointer(segment: string): string {
-  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function at(pointer: string): unknown {
-  let node: unknown = contract;
-  for (const raw of pointer.split("/").slice(1)) {
-    const segment = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    node = (node as JsonObject)[segment];
-    if (node === undefined) throw new Error(`The contract has nothing at ${pointer}`);
+/** `GET /v1/things/{thingId}`, for test names. */
+export function label(operation: Operation): string {
+  return `${operation.operationId} (${operation.method.toUpperCase()} ${operation.path})`;
+}
+
+/** The first 2xx the operation documents: what a valid request gets. */
+export function successOf(operation: Operation): DocumentedResponse {
+  const success = operation.responses.find((response) => /^2\d\d$/.test(response.status));
+  if (!success) throw new Error(`${label(operation)} documents no 2xx response`);
+  return success;
+}
+
+export function documentedResponse(
+  operation: Operation,
+  status: number,
+): DocumentedResponse | undefined {
+  return operation.responses.find((response) => response.status === String(status));
+}
+
+/** The value a parameter's own examples give, if any (`example`, `examples`, or its schema's). */
+function parameterExample(parameter: Parameter): unknown {
+  const node = resolve(parameter.schemaPointer.replace(/\/schema$/, "")).node;
+  if (node.example !== undefined) return node.example;
+  if (isObject(node.examples)) {
+    const [first] = Object.keys(node.examples);
+    if (first !== undefined) {
+      const example = node.examples[first];
+      return isObject(example) ? deref(example).value : undefined;
+    }
   }
-  return node;
+  const schema = parameter.schema;
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
+  return schema.example;
 }
 
-/** Follows `$ref`s to the node itself, returning it with the pointer where it lives. */
-function resolve(pointer: string): { pointer: string; node: JsonObject } {
-  const node = at(pointer) as JsonObject;
-  const ref = node.$ref;
-  if (typeof ref === "string") return resolve(ref.slice(1));
-  return { pointer, node };
+function deref(node: JsonObject): JsonObject {
+  return typeof node.$ref === "string" ? resolve(node.$ref).node : node;
 }
 
-function namedExamples(mediaPointer: string): Array<[string, unknown]> {
-  const examples = (at(mediaPointer) as JsonObject).examples as JsonObject | undefined;
-  return Object.keys(examples ?? {}).map((name) => [
-    name,
-    resolve(`${mediaPointer}/examples/${escapePointer(name)}`).node.value,
-  ]);
+/** Path parameters from the operation's examples, or one fixed opaque id: the mock takes either. */
+export function examplePathParameters(operation: Operation): Record<string, string> {
+  return Object.fromEntries(
+    operation.pathParameters.map((parameter) => {
+      const example = parameterExample(parameter);
+      return [parameter.name, example === undefined ? opaqueId : String(example)];
+    }),
+  );
 }
 
-// The OpenAPI document is not a JSON Schema, so ajv would call its wrapper keywords unknown:
-// strict mode is off for that reason only. Schemas are compiled by pointer into the document.
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats.default(ajv);
-ajv.addSchema(contract, "contract");
-
-function compileAt(pointer: string): ValidateFunction {
-  return ajv.compile({ $ref: `contract#${pointer}` });
-}
-
-export function describeErrors(validate: ValidateFunction): string {
-  return ajv.errorsText(validate.errors, { separator: "\n" });
-}
-
-const requestMedia = `${resolve(`${operationPointer}/requestBody`).pointer}/content/application~1json`;
-
-export const request = {
-  schemaPointer: `${requestMedia}/schema`,
-  validate: compileAt(`${requestMedia}/schema`),
-  /** Every named request example, `[name, value]`. */
-  examples: namedExamples(requestMedia),
-};
-
-export interface DocumentedResponse {
-  status: number;
-  /** Validates the JSON body; `undefined` when the contract documents no body. */
-  validateBody: ValidateFunction | undefined;
-  /** Required headers and a validator for each value (parsed as JSON when it parses). */
-  headers: Array<{ name: string; required: boolean; validate: ValidateFunction }>;
-  examples: Array<[string, unknown]>;
-}
-
-function documentedResponse(status: string): DocumentedResponse {
-  const { pointer, node } = resolve(`${operationPointer}/responses/${status}`);
-  const content = node.content as JsonObject | undefined;
-  const media =
-    content?.["application/json"] === undefined
-      ? undefined
-      : `${pointer}/content/application~1json`;
-  const headers = Object.keys((node.headers as JsonObject | undefined) ?? {}).map((name) => {
-    const header = resolve(`${pointer}/headers/${escapePointer(name)}`);
-    return {
-      name,
-      required: header.node.required === true,
-      validate: compileAt(`${header.pointer}/schema`),
-    };
+/** The request URL: path parameters percent-encoded, query parameters appended. */
+export function urlFor(
+  baseUrl: string,
+  operation: Operation,
+  pathParameters: Record<string, string> = examplePathParameters(operation),
+  query: Record<string, string> = {},
+): string {
+  const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = pathParameters[name];
+    if (value === undefined) throw new Error(`No value for path parameter ${name}`);
+    return encodeURIComponent(value);
   });
-  return {
-    status: Number(status),
-    validateBody: media === undefined ? undefined : compileAt(`${media}/schema`),
-    headers,
-    examples: media === undefined ? [] : namedExamples(media),
-  };
+  const search = new URLSearchParams(query).toString();
+  return `${baseUrl}${path}${search ? `?${search}` : ""}`;
 }
 
-export const responses: DocumentedResponse[] = Object.keys(
-  at(`${operationPointer}/responses`) as JsonObject,
-).map(documentedResponse);
-
-export function documentedResponseFor(status: number): DocumentedResponse | undefined {
-  return responses.find((response) => response.status === status);
+/** The first named request example, or `undefined` when the operation takes no body. */
+export function firstRequestExample(operation: Operation): unknown {
+  return operation.requestBody?.examples[0]?.value;
 }
+
+/** Does the schema at `pointer` (through `$ref`s and `allOf`) pin `status` to `Draft`? */
+function pinsDraftStatus(pointer: string, depth = 0): boolean {
+  if (depth > 8) return false;
+  const { pointer: here, node } = resolve(pointer);
+  const status = isObject(node.properties) ? node.properties.status : undefined;
+  if (isObject(status)) {
+    const resolved = deref(status);
+    if (resolved.const === "Draft") return true;
+    if (Array.isArray(resolved.enum) && resolved.enum.length === 1 && resolved.enum[0] === "Draft")
+      return true;
+  }
+  return Array.isArray(node.allOf)
+    ? node.allOf.some((_, index) => pinsDraftStatus(`${here}/allOf/${index}`, depth + 1))
+    : false;
+}
+
+/**
+ * How sending this operation to a real team could change what the team has:
+ * - `read`: a GET, nothing changes;
+ * - `draft`: creates something the contract says is always a draft (a create whose success body
+ *   pins `status` to `Draft`), which sends nothing and can be deleted by hand;
+ * - `write`: anything else (updates, previews, scheduling, other creates).
+ */
+export type Effect = "read" | "draft" | "write";
+
+export function effectOf(operation: Operation): Effect {
+  if (operation.method === "get") return "read";
+  const success = successOf(operation);
+  if (
+    operation.method === "post" &&
+    operation.pathParameters.length === 0 &&
+    success.body !== undefined &&
+    pinsDraftStatus(success.body.schemaPointer)
+  ) {
+    return "draft";
+  }
+  return "write";
+}
+
+/** The other operations on the same path: a wrong method is one none of them uses. */
+export function methodsOnPath(path: string): string[] {
+  return operations
+    .filter((operation) => operation.path === path)
+    .map((operation) => operation.method.toUpperCase());
+}
+
+/** Every path of the contract, once. */
+export const paths = [...new Set(operations.map((operation) => operation.path))];

@@ -1,11 +1,24 @@
-import { createLoopsClient, type LoopsClientOptions } from "@loops-contract/client";
+import {
+  APIError,
+  createLoopsClient,
+  type LoopsClient,
+  type LoopsClientOptions,
+} from "@loops-contract/client";
+import { describeErrors, validatorAt } from "@loops-contract/spec";
 import { expect, inject } from "vitest";
-import { documentedResponseFor, operationPath, request as requestContract } from "./contract.js";
+import {
+  documentedResponse,
+  examplePathParameters,
+  label,
+  type Operation,
+  urlFor,
+} from "./contract.js";
 
 export const baseUrl = inject("baseUrl");
 export const apiKey = inject("apiKey");
 export const againstMock = inject("againstMock");
-export const campaignsUrl = `${baseUrl}${operationPath}`;
+/** Opt-in for a real team: updates, previews, scheduling and other creates. See README.md. */
+export const writesAllowed = process.env.CONTRACT_ALLOW_WRITES === "1";
 /** Parallel requests per batch: the mock takes many; a real team is limited to 10 per second. */
 export const concurrency = Number(process.env.CONTRACT_CONCURRENCY ?? (againstMock ? 16 : 1));
 /** No request may hang: every one has this long to be answered. */
@@ -30,17 +43,27 @@ export const jsonHeaders = {
   "content-type": "application/json",
 };
 
-/** A request sent with plain fetch, for what the client's types would refuse to send. */
-export async function sendRaw(init: {
+export interface RawRequest {
+  /** Default: the operation's own. */
   method?: string;
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+  /** Default: bearer auth, plus a JSON content type when there is a body. */
   headers?: Record<string, string>;
+  /** The exact text to send. */
   body?: string;
   prefer?: string;
-}): Promise<Observed> {
-  const headers = new Headers(init.headers ?? jsonHeaders);
+}
+
+/** A request sent with plain fetch, for what the client's types would refuse to send. */
+export async function sendRaw(operation: Operation, init: RawRequest = {}): Promise<Observed> {
+  const headers = new Headers(
+    init.headers ??
+      (init.body === undefined ? { authorization: jsonHeaders.authorization } : jsonHeaders),
+  );
   if (init.prefer !== undefined) headers.set("prefer", init.prefer);
-  const response = await fetch(campaignsUrl, {
-    method: init.method ?? "POST",
+  const response = await fetch(urlFor(baseUrl, operation, init.pathParameters, init.query), {
+    method: init.method ?? operation.method.toUpperCase(),
     headers,
     ...(init.body === undefined ? {} : { body: init.body }),
     signal: AbortSignal.timeout(answerWithinMs),
@@ -62,7 +85,7 @@ export function recordingFetch(exchanges: Exchange[], tamper?: Tamper): typeof f
       request = new Request(request.url, {
         method: request.method,
         headers: change.headers ?? request.headers,
-        body,
+        ...(request.method === "GET" ? {} : { body }),
         signal: request.signal,
       });
     }
@@ -82,7 +105,7 @@ export function recordingFetch(exchanges: Exchange[], tamper?: Tamper): typeof f
 export function clientFor(
   exchanges: Exchange[],
   options: Partial<LoopsClientOptions> & { tamper?: Tamper | undefined } = {},
-) {
+): LoopsClient {
   const { tamper, ...clientOptions } = options;
   return createLoopsClient({
     apiKey,
@@ -94,46 +117,174 @@ export function clientFor(
   });
 }
 
-/** The response is one the contract documents, with the body and headers it documents. */
-export function expectConformingResponse(observed: Observed, context = ""): void {
-  const label = `${context} (${observed.status}: ${observed.text.slice(0, 300)})`;
-  const documented = documentedResponseFor(observed.status);
-  expect(documented, `status ${observed.status} is not documented ${label}`).toBeDefined();
+export interface CallInput {
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+type GeneratedMethod = (...args: unknown[]) => Promise<unknown>;
+
+/** The client's generated method for the operation (its `x-sdk-method`), if it has one yet. */
+export function generatedMethod(
+  client: LoopsClient,
+  operation: Operation,
+): GeneratedMethod | undefined {
+  const namespace: unknown = (client as unknown as Record<string, unknown>)[
+    operation.sdkMethod.namespace
+  ];
+  if (typeof namespace !== "object" || namespace === null) return undefined;
+  const method: unknown = (namespace as Record<string, unknown>)[operation.sdkMethod.name];
+  return typeof method === "function" ? (method.bind(namespace) as GeneratedMethod) : undefined;
+}
+
+/** Whether the client calls this operation through a generated method: the typed-error tests need one. */
+export function hasGeneratedMethod(operation: Operation): boolean {
+  return generatedMethod(clientFor([]), operation) !== undefined;
+}
+
+/** The reason to skip a test of the client's typed outcome, or "" when the method exists. */
+export function noMethod(operation: Operation): string {
+  return hasGeneratedMethod(operation)
+    ? ""
+    : ` — skipped: the client has no ${methodName(operation)} yet`;
+}
+
+/** `loops.campaigns.get`, for test names. */
+export function methodName(operation: Operation): string {
+  return `loops.${operation.sdkMethod.namespace}.${operation.sdkMethod.name}`;
+}
+
+/** The generated method's arguments: path parameters in path order, the body, the query object. */
+function methodArguments(operation: Operation, input: CallInput): unknown[] {
+  const pathParameters = input.pathParameters ?? examplePathParameters(operation);
+  const names = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
+  const args: unknown[] = names.map((name) => pathParameters[name]);
+  if (operation.requestBody) args.push(input.body);
+  if (operation.queryParameters.length > 0) args.push(input.query ?? {});
+  return args;
+}
+
+export type Outcome = { value: unknown } | { error: unknown };
+
+/**
+ * Calls the operation through the client: its generated method when it has one, else `raw`
+ * (plain openapi-fetch, which does not throw: a non-2xx comes back as `{ error: { status, body } }`).
+ */
+export async function callClient(
+  operation: Operation,
+  input: CallInput,
+  options: Parameters<typeof clientFor>[1] = {},
+): Promise<{ outcome: Outcome; exchanges: Exchange[]; via: "method" | "raw" }> {
+  const exchanges: Exchange[] = [];
+  const client = clientFor(exchanges, options);
+  const method = generatedMethod(client, operation);
+  if (method) {
+    const outcome = await method(...methodArguments(operation, input)).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    return { outcome, exchanges, via: "method" };
+  }
+  // openapi-fetch's documented generic entry; its path types cannot follow a path read at run time.
+  const raw = client.raw as unknown as {
+    request(
+      method: string,
+      path: string,
+      init: object,
+    ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  };
+  const { data, error, response } = await raw.request(operation.method, operation.path, {
+    params: {
+      path: input.pathParameters ?? examplePathParameters(operation),
+      ...(input.query === undefined ? {} : { query: input.query }),
+    },
+    ...(operation.requestBody ? { body: input.body } : {}),
+  });
+  return {
+    outcome: response.ok ? { value: data } : { error: { status: response.status, body: error } },
+    exchanges,
+    via: "raw",
+  };
+}
+
+/** The client's typed error for each status the contract documents, by class name. */
+const errorNames: Record<number, string> = {
+  400: "BadRequestError",
+  401: "AuthenticationError",
+  404: "NotFoundError",
+  405: "MethodNotAllowedError",
+  409: "ConflictError",
+  413: "PayloadTooLargeError",
+  422: "UnprocessableEntityError",
+  429: "RateLimitError",
+};
+
+/** The outcome is the client's typed error for `status`, carrying the response body. */
+export function expectTypedError(outcome: Outcome, status: number, exchange: Exchange): APIError {
+  const error = "error" in outcome ? outcome.error : undefined;
+  expect(error, `a ${status} must throw`).toBeInstanceOf(APIError);
+  const apiError = error as APIError;
+  expect(apiError.name).toBe(errorNames[status] ?? "InternalServerError");
+  expect(apiError.status).toBe(status);
+  expect(apiError.message.length).toBeGreaterThan(0);
+  expect(apiError.message).not.toContain(apiKey);
+  expect(apiError.rawBody).toBe(exchange.response.text);
+  return apiError;
+}
+
+/** The response is one the operation documents, with the body and headers it documents. */
+export function expectConformingResponse(
+  operation: Operation,
+  observed: Observed,
+  context = "",
+): void {
+  const where = `${label(operation)} ${context} (${observed.status}: ${observed.text.slice(0, 300)})`;
+  const documented = documentedResponse(operation, observed.status);
+  expect(documented, `status ${observed.status} is not documented: ${where}`).toBeDefined();
   if (!documented) return;
 
-  if (documented.validateBody) {
-    expect(observed.headers.get("content-type"), label).toMatch(/^application\/json\b/);
-    const body: unknown = JSON.parse(observed.text);
-    const valid = documented.validateBody(body);
-    expect(
-      valid,
-      `body breaks the contract ${label}: ${JSON.stringify(documented.validateBody.errors)}`,
-    ).toBe(true);
+  if (documented.body) {
+    expect(observed.headers.get("content-type"), where).toMatch(/^application\/json\b/);
+    const validate = validatorAt(documented.body.schemaPointer);
+    const valid = validate(JSON.parse(observed.text));
+    expect(valid, `body breaks the contract: ${where}\n${describeErrors(validate.errors)}`).toBe(
+      true,
+    );
   } else {
-    expect(observed.text, `the contract documents no body ${label}`).toBe("");
+    expect(observed.text, `the contract documents no body: ${where}`).toBe("");
   }
 
   for (const header of documented.headers) {
     const value = observed.headers.get(header.name);
     if (value === null) {
-      expect(header.required, `required header ${header.name} is missing ${label}`).toBe(false);
+      expect(header.required, `required header ${header.name} is missing: ${where}`).toBe(false);
       continue;
     }
+    const validate = validatorAt(header.schemaPointer);
     const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-    expect(header.validate(parsed), `header ${header.name}: ${value} ${label}`).toBe(true);
+    expect(validate(parsed), `header ${header.name}: ${value} ${where}`).toBe(true);
   }
 }
 
-/** What the client sent is what the contract asks for. */
-export function expectConformingRequest(exchange: Exchange): void {
-  expect(exchange.method).toBe("POST");
-  expect(new URL(exchange.url).pathname).toBe(new URL(campaignsUrl).pathname);
+/** What the client sent is what the operation asks for. */
+export function expectConformingRequest(operation: Operation, exchange: Exchange): void {
+  expect(exchange.method).toBe(operation.method.toUpperCase());
+  const basePath = new URL(baseUrl).pathname.replace(/\/$/, "");
+  const sentPath = new URL(exchange.url).pathname.slice(basePath.length);
+  const literal = operation.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+  const template = new RegExp(`^${literal.replace(/\{[^}]+\}/g, "[^/]+")}$`);
+  expect(sentPath).toMatch(template);
   expect(exchange.requestHeaders.get("authorization")).toBe(`Bearer ${apiKey}`);
+  if (!operation.requestBody) {
+    expect(exchange.requestBody).toBe("");
+    return;
+  }
   expect(exchange.requestHeaders.get("content-type")).toMatch(/^application\/json\b/);
-  const body: unknown = JSON.parse(exchange.requestBody);
+  const validate = validatorAt(operation.requestBody.schemaPointer);
   expect(
-    requestContract.validate(body),
-    `the client sent a body that breaks the contract: ${JSON.stringify(requestContract.validate.errors)}`,
+    validate(JSON.parse(exchange.requestBody)),
+    `the client sent a body that breaks the contract: ${describeErrors(validate.errors)}`,
   ).toBe(true);
 }
 
