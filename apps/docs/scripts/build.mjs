@@ -1,5 +1,5 @@
-// Builds dist/index.html: the bundled contract, with the checked samples in samples/ injected as
-// x-codeSamples, rendered by `redocly build-docs` into one page that loads nothing from the network.
+// Builds dist/index.html: the bundled contract (with the code samples the spec build attached as
+// x-codeSamples), rendered by `redocly build-docs` into one page that loads nothing from the network.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -7,17 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { parse, stringify } from "yaml";
+import { contract, operations } from "@loops-contract/spec";
 
 const root = new URL("../", import.meta.url);
 const dist = new URL("dist/", root);
-const operationId = "createCampaign";
-
-/** The samples shown on the operation, as files that the gate checks (see README.md). */
-const codeSamples = [
-  { lang: "curl", label: "curl", file: "samples/create-campaign.sh" },
-  { lang: "TypeScript", label: "TypeScript", file: "samples/create-campaign.ts" },
-];
 
 // Redoc 3 shows an "API docs by Redocly" logo fetched from Redocly's CDN, with no option to turn it
 // off; an inline SVG keeps the credit without the request.
@@ -30,25 +23,18 @@ const inlineLogo = `data:image/svg+xml,${encodeURIComponent(
     '<text x="0" y="12" font-family="sans-serif" font-size="12" fill="#444">Redocly</text></svg>',
 )}`;
 
-const specPath = fileURLToPath(import.meta.resolve("@loops-contract/spec/openapi.yaml"));
-const document = parse(readFileSync(specPath, "utf8"));
-const operation = findOperation(document, operationId);
-operation["x-codeSamples"] = codeSamples.map(({ lang, label, file }) => ({
-  lang,
-  label,
-  source: readFileSync(new URL(file, root), "utf8").trimEnd(),
-}));
-
-showSampleExampleFirst(document, operation);
+// The bundle already carries each operation's samples (x-codeSamples, from spec/code_samples/).
+const document = structuredClone(contract);
+for (const operation of operations) showSampleExampleFirst(document, operation);
 
 // The contract copy and Redoc's page go to a scratch folder: only a page that passes the checks
 // below reaches dist/.
 const scratch = mkdtempSync(join(tmpdir(), "loops-docs-"));
 let html;
 try {
-  const docsSpec = join(scratch, "openapi.yaml");
+  const docsSpec = join(scratch, "openapi.json");
   const redocPage = join(scratch, "index.html");
-  writeFileSync(docsSpec, stringify(document));
+  writeFileSync(docsSpec, JSON.stringify(document));
   runRedocly([
     "build-docs",
     docsSpec,
@@ -104,37 +90,52 @@ function runRedocly(args) {
 }
 
 /**
- * @param {{ paths: Record<string, Record<string, { operationId?: string } & Record<string, unknown>>> }} openapi
- * @param {string} id
+ * Redoc puts the selected request example beside the samples, so select first the example whose
+ * body the operation's curl sample sends; the build fails when that sample sends none of them.
+ * @param {any} openapi the copy of the bundle that the page is built from
+ * @param {import("@loops-contract/spec").Operation} operation
  */
-function findOperation(openapi, id) {
-  for (const pathItem of Object.values(openapi.paths)) {
-    for (const candidate of Object.values(pathItem)) {
-      if (candidate.operationId === id) return candidate;
-    }
+function showSampleExampleFirst(openapi, operation) {
+  const curl = (at(openapi, operation.pointer)["x-codeSamples"] ?? []).find(
+    (/** @type {{ lang: string }} */ sample) => sample.lang === "curl",
+  );
+  const examples = operation.requestBody?.examples ?? [];
+  if (!curl || examples.length === 0) return;
+  const sentBody = sentJson(curl.source);
+  const sent = examples.find((example) => isDeepStrictEqual(example.value, sentBody));
+  if (!sent) {
+    throw new Error(
+      `The curl sample of ${operation.operationId} sends none of its request examples.`,
+    );
   }
-  throw new Error(`The contract has no operation ${id}.`);
+  const mediaPointer = operation.requestBody?.schemaPointer.replace(/\/schema$/, "") ?? "";
+  const media = at(openapi, mediaPointer);
+  const entries = Object.entries(media.examples);
+  media.examples = Object.fromEntries([
+    ...entries.filter(([name]) => name === sent.name),
+    ...entries.filter(([name]) => name !== sent.name),
+  ]);
 }
 
 /**
- * Redoc puts the selected request example beside the samples, so select first the example whose
- * body the samples send; the build fails when the curl sample sends none of the examples.
- * @param {any} openapi
- * @param {any} op
+ * The JSON a curl command sends with `-d '...'`, or `undefined` when it sends none.
+ * @param {string} command
  */
-function showSampleExampleFirst(openapi, op) {
-  const curl = readFileSync(new URL("samples/create-campaign.sh", root), "utf8");
-  const sentBody = JSON.parse(/-d '([^']*)'/.exec(curl)?.[1] ?? "null");
-  const media = op.requestBody.content["application/json"];
-  /** @param {any} example */
-  const exampleValue = (example) =>
-    example.$ref
-      ? openapi.components.examples[example.$ref.replace("#/components/examples/", "")].value
-      : example.value;
-  const entries = Object.entries(media.examples);
-  const sent = entries.find(([, example]) => isDeepStrictEqual(exampleValue(example), sentBody));
-  if (!sent) throw new Error("samples/create-campaign.sh sends none of the request examples.");
-  media.examples = Object.fromEntries([sent, ...entries.filter((entry) => entry !== sent)]);
+function sentJson(command) {
+  const data = /(?:-d|--data(?:-raw)?) '([^']*)'/.exec(command)?.[1];
+  return data === undefined ? undefined : JSON.parse(data);
+}
+
+/**
+ * The node at a JSON pointer that the spec module gave, in the copy being edited.
+ * @param {any} node
+ * @param {string} pointer
+ */
+function at(node, pointer) {
+  return pointer
+    .split("/")
+    .slice(1)
+    .reduce((parent, segment) => parent[segment.replaceAll("~1", "/").replaceAll("~0", "~")], node);
 }
 
 /**

@@ -1,21 +1,17 @@
-// Opens the served docs in the system's Chromium and checks what a reader needs is on the page,
-// reached the way a reader reaches it: sidebar, tabs, "Show properties" and variant switches.
-import { mkdirSync, readFileSync } from "node:fs";
+// Opens the served docs in the system's Chromium and checks that what a reader needs is on the page
+// for every operation of the contract, reached the way a reader reaches it: sidebar, tabs, "Show
+// properties" and variant switches. What to look for comes from the bundle, through the spec module.
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, openOperation } from "../scripts/browser.mjs";
 import { serveDocs } from "../scripts/serve.mjs";
-import { operation, paragraphs, requestFields, responseFields } from "./contract.js";
+import { codeSamples, operations, paragraphs, requestFields, responseFields } from "./contract.js";
 import { fieldRevealer } from "./reveal.js";
 
-const createCampaign = operation("createCampaign");
-const title = String(createCampaign.summary);
-const tag = String((createCampaign.tags as string[])[0]);
-const statuses = responseFields(createCampaign);
 const screenshot = fileURLToPath(new URL("../test-results/docs.png", import.meta.url));
-const sample = (file: string) =>
-  readFileSync(new URL(`../samples/${file}`, import.meta.url), "utf8").trimEnd();
+const literally = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
 
 describe("the docs page in Chromium", () => {
   let docs: Awaited<ReturnType<typeof serveDocs>>;
@@ -23,13 +19,11 @@ describe("the docs page in Chromium", () => {
   let page: Page;
   const consoleErrors: string[] = [];
   const offHostRequests: string[] = [];
-  let revealFields: ReturnType<typeof fieldRevealer>;
 
   beforeAll(async () => {
     docs = await serveDocs();
     browser = await launchChromium();
     page = browser.page;
-    revealFields = fieldRevealer(page);
     page.context().on("request", (request) => {
       const { protocol, hostname } = new URL(request.url());
       // blob: and data: URLs are the page's own memory, not the network.
@@ -41,7 +35,6 @@ describe("the docs page in Chromium", () => {
       if (message.type() === "error") consoleErrors.push(message.text());
     });
     page.on("pageerror", (error) => consoleErrors.push(error.message));
-    await openOperation(page, docs.url, { tag, operation: title });
   });
 
   afterAll(async () => {
@@ -54,49 +47,64 @@ describe("the docs page in Chromium", () => {
     await docs?.stop();
   });
 
-  it("shows the operation's title and description", async () => {
-    const exactTitle = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
-    const heading = page.locator("h1, h2", { hasText: exactTitle });
-    expect(await heading.isVisible()).toBe(true);
-    for (const paragraph of paragraphs(createCampaign.description)) {
-      expect(await page.getByText(paragraph).isVisible(), paragraph).toBe(true);
-    }
-  });
+  describe.each(operations)("$operationId", (operation) => {
+    // Redoc's section for the operation: `/<tag>/<operationId>`, lower-cased.
+    const root = `[data-section-id$="/${operation.operationId.toLowerCase()}"]`;
+    const statuses = responseFields(operation);
+    let revealFields: ReturnType<typeof fieldRevealer>;
 
-  it("shows every request field, once the reader opens the nested ones", async () => {
-    const seenFields = await revealFields();
-    const expected = [...requestFields(createCampaign)].sort();
-    expect(expected.length).toBeGreaterThan(10);
-    expect([...(seenFields.get("request") ?? [])].sort()).toEqual(expected);
-  });
+    beforeAll(async () => {
+      await openOperation(page, docs.url, { tag: operation.tag, operation: operation.summary });
+      revealFields = fieldRevealer(page, root);
+    });
 
-  it("shows every status code, each with its headers and body fields", async () => {
-    const codes = [...statuses.keys()];
-    expect(codes).toEqual(expect.arrayContaining(["201", "400", "401", "404", "405", "429"]));
-    const tabs = page.locator('[id$="/responses"] [role="tab"]');
-    await expect(tabs.allInnerTexts()).resolves.toEqual(codes);
-    for (const code of codes) {
-      await tabs.getByText(code, { exact: true }).click();
-      await page.locator(`[id*="/response&c=${code}/"]`).first().waitFor();
+    it("shows its title and description, under its tag", async () => {
+      const heading = page
+        .locator(root)
+        .locator("h1, h2", { hasText: literally(operation.summary) });
+      expect(await heading.isVisible()).toBe(true);
+      for (const paragraph of paragraphs(operation.description)) {
+        expect(await page.locator(root).getByText(paragraph).first().isVisible(), paragraph).toBe(
+          true,
+        );
+      }
+    });
+
+    it("shows every request field, once the reader opens the nested ones", async () => {
       const seenFields = await revealFields();
-      expect([...(seenFields.get(`response ${code}`) ?? [])].sort(), code).toEqual(
-        [...(statuses.get(code) ?? [])].sort(),
+      expect([...(seenFields.get("request") ?? [])].sort()).toEqual(
+        [...requestFields(operation)].sort(),
       );
-    }
-  });
+    });
 
-  it("shows the curl and TypeScript samples, exactly as checked", async () => {
-    const samples = [
-      { label: "curl", source: sample("create-campaign.sh") },
-      { label: "TypeScript", source: sample("create-campaign.ts") },
-    ];
-    for (const { label, source } of samples) {
-      await page.getByRole("button", { name: /^(curl|TypeScript|Payload)$/ }).click();
-      await page.getByRole("menuitem", { name: label }).click();
-      const code = page.locator('[data-testid="source-code"]').first();
-      expect(await code.isVisible()).toBe(true);
-      expect((await code.textContent())?.trimEnd()).toBe(source);
-    }
+    it("shows every status code, each with its headers and body fields", async () => {
+      const codes = [...statuses.keys()];
+      const tabs = page.locator(root).locator('[id$="/responses"] [role="tab"]');
+      await expect(tabs.allInnerTexts()).resolves.toEqual(codes);
+      for (const code of codes) {
+        await tabs.getByText(code, { exact: true }).click();
+        await page.locator(root).locator(`[id*="/response&c=${code}/"]`).first().waitFor();
+        const seenFields = await revealFields();
+        expect([...(seenFields.get(`response ${code}`) ?? [])].sort(), code).toEqual(
+          [...(statuses.get(code) ?? [])].sort(),
+        );
+      }
+    });
+
+    it("shows each of its code samples, exactly as in the contract", async () => {
+      const samples = codeSamples(operation);
+      expect(samples.length).toBeGreaterThan(0);
+      const labels = new RegExp(
+        `^(${[...samples.map((sample) => sample.label), "Payload"].join("|")})$`,
+      );
+      for (const { label, source } of samples) {
+        await page.locator(root).getByRole("button", { name: labels }).click();
+        await page.getByRole("menuitem", { name: label, exact: true }).click();
+        const code = page.locator(root).locator('[data-testid="source-code"]').first();
+        expect(await code.isVisible()).toBe(true);
+        expect((await code.textContent())?.trimEnd()).toBe(source);
+      }
+    });
   });
 
   it("logs no console error and requests nothing off 127.0.0.1", () => {

@@ -1,14 +1,17 @@
-// Walks the operation as a reader does: scrolls to each lazily rendered schema, opens every collapsed
+// Walks one operation as a reader does: scrolls to each lazily rendered schema, opens every collapsed
 // one and clicks through every one-of variant (tabs, or a menu when nested). Collects the field
-// names seen, keyed by Redoc's section: "request", "response 201", "response 400"...
+// names seen in the operation's part of the page (`root`, a CSS selector), keyed by Redoc's
+// section: "request", "response 201", "response 400"...
 import type { Page } from "playwright-core";
 
 type StepResult = { seen: Record<string, string[]>; acted: boolean; chosenTab?: string };
 
 /** One step, in the page: collect what is visible, then do the first thing left to do. */
-function revealStep(chosen: string[]): Promise<StepResult> {
+function revealStep({ chosen, root }: { chosen: string[]; root: string }): Promise<StepResult> {
+  const scope = document.querySelector(root);
+  if (!scope) throw new Error(`Nothing on the page matches ${root}`);
   const seen: Record<string, string[]> = {};
-  for (const name of document.querySelectorAll(".schema-name")) {
+  for (const name of scope.querySelectorAll(".schema-name")) {
     if (!name.checkVisibility()) continue;
     const id = name.closest('[id*="t="]')?.id ?? "";
     const section = id.includes("t=request")
@@ -17,7 +20,7 @@ function revealStep(chosen: string[]): Promise<StepResult> {
     seen[section] = [...(seen[section] ?? []), name.textContent?.trim() ?? ""];
   }
   const visible = (selector: string) =>
-    [...document.querySelectorAll<HTMLElement>(selector)].filter((element) =>
+    [...scope.querySelectorAll<HTMLElement>(selector)].filter((element) =>
       element.checkVisibility(),
     );
   const settled = (result: StepResult, ms = 0) =>
@@ -49,19 +52,19 @@ function revealStep(chosen: string[]): Promise<StepResult> {
  * Returns a function that walks whatever the page shows now and gives every field name seen so
  * far. It remembers the variants already chosen, so a later call explores only what is new.
  */
-export function fieldRevealer(page: Page): () => Promise<Map<string, Set<string>>> {
+export function fieldRevealer(page: Page, root: string): () => Promise<Map<string, Set<string>>> {
   const fields = new Map<string, Set<string>>();
   const chosen: string[] = [];
   const exhaustedMenus = new Set<string>();
   return async () => {
     for (let step = 0; step < 500; step++) {
-      const { seen, acted, chosenTab } = await page.evaluate(revealStep, chosen);
+      const { seen, acted, chosenTab } = await page.evaluate(revealStep, { chosen, root });
       for (const [section, names] of Object.entries(seen)) {
         fields.set(section, new Set([...(fields.get(section) ?? []), ...names]));
       }
       if (chosenTab) chosen.push(chosenTab);
       if (acted) continue;
-      if (!(await chooseNextMenuVariant(page, chosen, exhaustedMenus))) return fields;
+      if (!(await chooseNextMenuVariant(page, root, chosen, exhaustedMenus))) return fields;
     }
     throw new Error("The page kept changing after 500 steps.");
   };
@@ -70,10 +73,13 @@ export function fieldRevealer(page: Page): () => Promise<Map<string, Set<string>
 /** Nested one-ofs switch through a menu, which opens on real pointer input only. */
 async function chooseNextMenuVariant(
   page: Page,
+  root: string,
   chosen: string[],
   exhaustedMenus: Set<string>,
 ): Promise<boolean> {
-  const switchers = page.locator('[data-section-id="switcher"] button[aria-haspopup="menu"]');
+  const switchers = page
+    .locator(root)
+    .locator('[data-section-id="switcher"] button[aria-haspopup="menu"]');
   for (const switcher of await switchers.filter({ visible: true }).all()) {
     const item = await switcher.evaluate(
       (button) => button.parentElement?.closest('[id*="t="]')?.id ?? "",
