@@ -1,6 +1,6 @@
 import { describeErrors, validatorAt } from "@loops-contract/spec";
 import fc from "fast-check";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { arbitraryAt, limitBreakers, type Mutation, singleFault } from "./support/arbitraries.js";
 import { examplePathParameters, label, operations, successOf } from "./support/contract.js";
 import {
@@ -33,7 +33,7 @@ const allKinds: Array<Mutation["kind"]> = ["added", "emptied", "removed", "repla
 const kindsSeen = new Set<Mutation["kind"]>();
 let faultRunsDone = 0;
 
-describe.skipIf(!againstMock)(
+describe.skipIf(!againstMock).sequential(
   `property-based, per request body schema (seed ${seed})${mockOnly}`,
   () => {
     test.each(withBodies)(

@@ -133,7 +133,7 @@ describe("every documented status is reached and conforms", () => {
   );
 
   test.skipIf(!againstMock).each(operations.filter(hasGeneratedMethod))(
-    `$operationId: a per-second 429 is retried by the client, then surfaced${needsPrefer}`,
+    `$operationId: a 429 is retried once when no request is left in the window, else surfaced at once${needsPrefer}`,
     async (operation) => {
       const { outcome, exchanges } = await callClient(
         operation,
@@ -141,9 +141,15 @@ describe("every documented status is reached and conforms", () => {
         { headers: { Prefer: "code=429" }, maxRetries: 1 },
       );
       expect("error" in outcome && outcome.error).toBeInstanceOf(RateLimitError);
-      expect(exchanges.map((exchange) => exchange.response.status)).toEqual([429, 429]);
-      for (const exchange of exchanges)
+      const first = (exchanges[0] as Exchange).response;
+      // Requests left means it is not the per-second limit (a daily cap, say): waiting will not help.
+      const retried = first.headers.get("x-ratelimit-remaining") === "0";
+      expect(exchanges.map((exchange) => exchange.response.status)).toEqual(
+        retried ? [429, 429] : [429],
+      );
+      for (const exchange of exchanges) {
         expectConformingResponse(operation, exchange.response, "429 retry");
+      }
     },
   );
 
