@@ -32,6 +32,11 @@ export function fieldNames(pointer: string, seen = new Set<string>()): Set<strin
     }
   }
   if (isObject(node.items)) add(fieldNames(`${here}/items`, seen));
+  // Redoc shows a map's values under this label.
+  if (isObject(node.additionalProperties)) {
+    names.add("property name*");
+    add(fieldNames(`${here}/additionalProperties`, seen));
+  }
   return names;
 }
 
@@ -47,8 +52,13 @@ export function responseFields(operation: Operation): Map<string, Set<string>> {
   );
 }
 
+/** What the request section lists: path and query parameters, then the body's fields. */
 export function requestFields(operation: Operation): Set<string> {
-  return operation.requestBody ? fieldNames(operation.requestBody.schemaPointer) : new Set();
+  return new Set([
+    ...operation.pathParameters.map((parameter) => parameter.name),
+    ...operation.queryParameters.map((parameter) => parameter.name),
+    ...(operation.requestBody ? fieldNames(operation.requestBody.schemaPointer) : []),
+  ]);
 }
 
 export interface CodeSample {

@@ -26,10 +26,13 @@ function revealStep({ chosen, root }: { chosen: string[]; root: string }): Promi
   const settled = (result: StepResult, ms = 0) =>
     new Promise<StepResult>((done) => requestAnimationFrame(() => setTimeout(done, ms, result)));
 
-  // Redoc renders long schemas when they scroll into view; each placeholder is visited once.
-  const placeholder = visible('[aria-hidden="true"][style*="min-height"]:not([data-visited])')[0];
+  // Redoc renders long schemas when they scroll into view. A placeholder still there after a visit
+  // is visited again (a loaded machine renders late), up to 40 times 50 ms.
+  const placeholder = visible('[aria-hidden="true"][style*="min-height"]').find(
+    (element) => Number(element.dataset.visits ?? 0) < 40,
+  );
   if (placeholder) {
-    placeholder.dataset.visited = "";
+    placeholder.dataset.visits = String(Number(placeholder.dataset.visits ?? 0) + 1);
     placeholder.scrollIntoView({ block: "center" });
     return settled({ seen, acted: true }, 50);
   }
@@ -57,14 +60,22 @@ export function fieldRevealer(page: Page, root: string): () => Promise<Map<strin
   const chosen: string[] = [];
   const exhaustedMenus = new Set<string>();
   return async () => {
+    // Nothing left to do is only believed twice in a row, 100 ms apart: a loaded machine may still
+    // be rendering what the last click opened.
+    let idle = 0;
     for (let step = 0; step < 500; step++) {
       const { seen, acted, chosenTab } = await page.evaluate(revealStep, { chosen, root });
       for (const [section, names] of Object.entries(seen)) {
         fields.set(section, new Set([...(fields.get(section) ?? []), ...names]));
       }
       if (chosenTab) chosen.push(chosenTab);
-      if (acted) continue;
-      if (!(await chooseNextMenuVariant(page, root, chosen, exhaustedMenus))) return fields;
+      if (acted || (await chooseNextMenuVariant(page, root, chosen, exhaustedMenus))) {
+        idle = 0;
+        continue;
+      }
+      idle += 1;
+      if (idle === 2) return fields;
+      await page.waitForTimeout(100);
     }
     throw new Error("The page kept changing after 500 steps.");
   };
@@ -80,10 +91,21 @@ async function chooseNextMenuVariant(
   const switchers = page
     .locator(root)
     .locator('[data-section-id="switcher"] button[aria-haspopup="menu"]');
-  for (const switcher of await switchers.filter({ visible: true }).all()) {
-    const item = await switcher.evaluate(
+  // A field can hold nested switches (a one-of inside a one-of): its id and the switch's place
+  // among the field's visible ones tell them apart.
+  const visibleSwitchers = await switchers.filter({ visible: true }).all();
+  const seenPerField = new Map<string, number>();
+  const keyed = [];
+  for (const switcher of visibleSwitchers) {
+    const field = await switcher.evaluate(
       (button) => button.parentElement?.closest('[id*="t="]')?.id ?? "",
     );
+    const place = seenPerField.get(field) ?? 0;
+    seenPerField.set(field, place + 1);
+    keyed.push({ switcher, item: `${field}#${place}` });
+  }
+  // The last menu first: a nested one comes after its parent's, and is explored before that one moves.
+  for (const { switcher, item } of keyed.reverse()) {
     if (exhaustedMenus.has(item)) continue;
     await switcher.click();
     const options = page.locator('[data-testid="dropdown-menu"] [role="menuitem"]').filter({
@@ -94,6 +116,10 @@ async function chooseNextMenuVariant(
       if (chosen.includes(key)) continue;
       chosen.push(key);
       await options.getByText(label.trim(), { exact: true }).click();
+      // Let Redoc render the variant before the next step reads the page.
+      await page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))),
+      );
       return true;
     }
     exhaustedMenus.add(item);
