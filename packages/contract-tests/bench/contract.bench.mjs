@@ -1,21 +1,24 @@
 // Figures for the contract suite: mock start-up, the suite's wall time, and requests per second
-// through the client against the mock.
+// through the client's generated methods against the mock, over every operation of the contract.
+// tinybench times the repeated measurements; the suite runs once (one child process, run to the end).
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { createLoopsClient } from "@loops-contract/client";
 import { startMock } from "@loops-contract/mock";
+import { operations } from "@loops-contract/spec";
+import { Bench } from "tinybench";
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-const startups = [];
-for (let run = 0; run < 3; run += 1) {
-  const started = performance.now();
+const startup = new Bench({ iterations: 3, time: 0, warmup: false, throws: true });
+startup.add("mock start and stop", async () => {
   const mock = await startMock();
-  startups.push(performance.now() - started);
   await mock.stop();
-}
+});
+await startup.run();
+const startupResult = startup.getTask("mock start and stop")?.result;
+if (startupResult?.state !== "completed")
+  throw new Error("The mock start-up bench did not complete");
 console.log(
-  `mock start-up: median ${median(startups).toFixed(0)} ms of 3 (${startups.map((ms) => ms.toFixed(0)).join(", ")})`,
+  `mock start and stop: median ${startupResult.latency.p50.toFixed(0)} ms of ${startupResult.latency.samplesCount}`,
 );
 
 const suiteStarted = performance.now();
@@ -31,33 +34,46 @@ if (suite.status !== 0) {
 }
 const tests = suite.stdout.match(/Tests\s+(\d+) passed/)?.[1] ?? "?";
 console.log(
-  `contract suite: ${(suiteMs / 1000).toFixed(2)} s wall, ${tests} tests, mock start included (target < 10 s)`,
+  `contract suite: ${(suiteMs / 1000).toFixed(2)} s wall, ${tests} tests, mock start included`,
 );
 
 const mock = await startMock();
 try {
-  const client = createLoopsClient({ apiKey: "bench-key", baseUrl: mock.url });
-  const body = {
-    name: "Spring announcement",
-    audienceSegmentId: "clr4c8t0v008yl70x3y4z5a6b",
-    scheduling: { method: "schedule", timestamp: "2030-04-01T09:00:00.000Z" },
-  };
-  for (let warm = 0; warm < 50; warm += 1) await client.campaigns.create(body);
-  for (const parallel of [1, 16]) {
-    const total = 1000;
+  const client = createLoopsClient({ apiKey: "bench-key", baseUrl: mock.url, maxRetries: 0 });
+  // Each operation the client has a method for, called with its first example and example ids.
+  const calls = operations.flatMap((operation) => {
+    const namespace = client[operation.sdkMethod.namespace];
+    const method = namespace?.[operation.sdkMethod.name];
+    if (typeof method !== "function") return [];
+    const args = operation.pathParameters.map(
+      (parameter) => parameter.schema.examples?.[0] ?? "cm0bench",
+    );
+    if (operation.requestBody) args.push(operation.requestBody.examples[0]?.value);
+    return [() => method.apply(namespace, args)];
+  });
+  // One iteration: a round of `perRound` calls cycling over the operations, `parallel` in flight.
+  const perRound = 160;
+  const round = async (parallel) => {
     let next = 0;
-    const started = performance.now();
     await Promise.all(
       Array.from({ length: parallel }, async () => {
-        while (next < total) {
+        while (next < perRound) {
+          const call = calls[next % calls.length];
           next += 1;
-          await client.campaigns.create(body);
+          await call();
         }
       }),
     );
-    const seconds = (performance.now() - started) / 1000;
+  };
+  const throughput = new Bench({ time: 3_000, warmupTime: 300, throws: true });
+  for (const parallel of [1, 16]) throughput.add(`${parallel} in flight`, () => round(parallel));
+  await throughput.run();
+  for (const task of throughput.tasks) {
+    const { result } = task;
+    if (result?.state !== "completed") throw new Error(`${task.name}: ${result?.state}`);
+    const perSecond = perRound / (result.latency.p50 / 1000);
     console.log(
-      `client → mock: ${(total / seconds).toFixed(0)} requests/s, ${parallel} in flight, ${total} creates`,
+      `client → mock: ${perSecond.toFixed(0)} requests/s, ${task.name}, over ${calls.length} operations (median of ${result.latency.samplesCount} rounds of ${perRound})`,
     );
   }
 } finally {
