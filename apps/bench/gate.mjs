@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 
 const root = new URL("../../", import.meta.url);
 // tsc -b keeps its own incremental state next to each project: cold means without it too.
-const typecheckState = ["spec", "apps/mock", "apps/docs", "packages/contract-tests"].map(
+const typecheckState = ["spec", "packages/mock", "apps/docs", "packages/contract-tests"].map(
   (project) => new URL(`${project}/tsconfig.tsbuildinfo`, root),
 );
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", REDOCLY_TELEMETRY: "off" };

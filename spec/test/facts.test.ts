@@ -1,36 +1,36 @@
-// Every fact of shared/loops-campaigns-facts.md that the contract encodes, checked against the
-// bundle with an independent JSON Schema 2020-12 validator (ajv), not with the linters' view of it.
-import { readFileSync } from "node:fs";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+// Every fact of "Create a campaign" that the contract encodes, checked against the bundle with an
+// independent JSON Schema 2020-12 validator (ajv, through the spec module), not the linters' view of it.
+
+import {
+  at,
+  deref,
+  contract as document,
+  getOperation,
+  invalidBodies,
+  type JsonObject,
+  schemaValidator,
+  validatorAt,
+} from "@loops-contract/spec";
 import { describe, expect, test } from "vitest";
 
-const contract = JSON.parse(readFileSync(new URL("../dist/openapi.json", import.meta.url), "utf8"));
-const operation = contract.paths["/v1/campaigns"].post;
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-addFormats.default(ajv);
-// The whole contract is registered once so that its internal $refs resolve; `components` is
-// declared so that strict mode accepts it as the container of the schemas.
-ajv.addKeyword("components");
-ajv.addSchema({ $id: "contract", components: contract.components });
+/** The bundle as untyped JSON (what `JSON.parse` gives), walked by the facts below as a reader would. */
+type UntypedJson = ReturnType<typeof JSON.parse>;
+const contract: UntypedJson = document;
+const create = getOperation("createCampaign");
+const operation: UntypedJson = at(create.pointer);
 const validator = (schema: string) => {
-  const validate = ajv.getSchema(`contract#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`No schema ${schema} in the contract`);
+  const validate = schemaValidator(schema);
   return (value: unknown) => validate(value) as boolean;
 };
 const isValidRequest = validator("CreateCampaignRequest");
 const isValidCreated = validator("CreatedCampaign");
-const examplesOf = (media: { examples: Record<string, { $ref: string }> }) =>
-  Object.entries(media.examples).map(([name, { $ref }]) => {
-    const example = contract.components.examples[$ref.split("/").pop() as string];
-    return { name, value: example.value as Record<string, unknown> };
-  });
-const jsonOf = (status: string) => {
-  const response = operation.responses[status];
-  return contract.components.responses[response.$ref.split("/").pop()].content?.[
-    "application/json"
-  ];
-};
+const examplesOf = (media: { examples: Record<string, JsonObject> }) =>
+  Object.entries(media.examples).map(([name, example]) => ({
+    name,
+    value: deref(example).value as Record<string, unknown>,
+  }));
+const jsonOf = (status: string) =>
+  (deref(operation.responses[status]) as UntypedJson).content?.["application/json"];
 
 describe("the operation", () => {
   test("is POST /v1/campaigns on https://app.loops.so/api, named createCampaign, tagged Campaigns", () => {
@@ -61,9 +61,36 @@ describe("the operation", () => {
 
   test("documents exactly 201, 400, 401, 404, 405 and 429, each with the rate-limit headers", () => {
     expect(Object.keys(operation.responses)).toEqual(["201", "400", "401", "404", "405", "429"]);
-    for (const response of Object.values(contract.components.responses) as { headers: object }[]) {
-      expect(Object.keys(response.headers)).toEqual(["x-ratelimit-limit", "x-ratelimit-remaining"]);
+    for (const [name, response] of Object.entries(contract.components.responses) as [
+      string,
+      { headers: object },
+    ][]) {
+      expect(Object.keys(response.headers), name).toEqual(
+        name === "MethodNotAllowed"
+          ? ["Allow", "x-ratelimit-limit", "x-ratelimit-remaining"]
+          : ["x-ratelimit-limit", "x-ratelimit-remaining"],
+      );
     }
+  });
+
+  test("a 405 says which methods the path takes, in a required Allow header", () => {
+    const allow = contract.components.headers.Allow;
+    expect(allow.required).toBe(true);
+    const isValidAllow = validatorAt("/components/headers/Allow/schema");
+    expect(isValidAllow("GET, POST")).toBe(true);
+    expect(isValidAllow("POST")).toBe(true);
+    expect(isValidAllow("get,post")).toBe(false);
+  });
+
+  test("names its client method and is not safe to repeat blindly", () => {
+    expect(create.sdkMethod).toEqual({ namespace: "campaigns", name: "create" });
+    expect(create.idempotent).toBe(false);
+  });
+});
+
+describe("the table of invalid bodies", () => {
+  test.each(invalidBodies("createCampaign"))("refuses $name", ({ body }) => {
+    expect(isValidRequest(body)).toBe(false);
   });
 
   test("says it creates a draft with an empty email message, is alpha, server-side and not idempotent", () => {

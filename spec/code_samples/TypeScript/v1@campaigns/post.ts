@@ -1,7 +1,4 @@
-import {
-  BadRequestError,
-  createLoopsClient,
-} from "@loops-contract/client";
+import { BadRequestError, createLoopsClient } from "@loops-contract/client";
 
 const apiKey = process.env.LOOPS_API_KEY;
 if (!apiKey) throw new Error("Set LOOPS_API_KEY first.");
@@ -20,13 +17,8 @@ try {
   });
   // Next: give the email message its subject and content
   // with Update an email message, using these two IDs.
-  console.log(
-    campaign.emailMessageId,
-    campaign.emailMessageContentRevisionId,
-  );
+  console.log(campaign.emailMessageId, campaign.emailMessageContentRevisionId);
 } catch (error) {
   if (!(error instanceof BadRequestError)) throw error;
-  console.error(
-    `Loops rejected the campaign: ${error.message}`,
-  );
+  console.error(`Loops rejected the campaign: ${error.message}`);
 }

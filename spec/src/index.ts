@@ -1,0 +1,389 @@
+// The bundled contract, read once, for every package that needs to know what the contract says:
+// its operations (with their parameters, bodies, responses and examples) and one JSON Schema 2020-12
+// validator with the whole document loaded. This is the only `$ref` resolver and the only ajv set-up
+// in the repository: the client's generator, the mock, the contract tests and the docs all read the
+// contract through it.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { parse as parseYaml } from "yaml";
+
+export type JsonObject = { [key: string]: unknown };
+
+export const httpMethods = [
+  "get",
+  "put",
+  "post",
+  "delete",
+  "patch",
+  "head",
+  "options",
+  "trace",
+] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+/** The bundled contract's files: `openapi.json` (what this module reads) and `openapi.yaml`. */
+export const contractPath = fileURLToPath(new URL("../openapi.json", import.meta.url));
+export const contractYamlPath = fileURLToPath(new URL("../openapi.yaml", import.meta.url));
+
+/** The whole bundle, as parsed JSON. Treat it as read-only. */
+export const contract = JSON.parse(readFileSync(contractPath, "utf8")) as JsonObject;
+
+export interface NamedExample {
+  name: string;
+  summary: string | undefined;
+  value: unknown;
+}
+
+export interface Parameter {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  description: string | undefined;
+  schema: JsonObject;
+  /** JSON pointer to the (resolved) parameter's schema in the bundle, for `validatorAt`. */
+  schemaPointer: string;
+}
+
+export interface DocumentedHeader {
+  name: string;
+  required: boolean;
+  schema: JsonObject;
+  schemaPointer: string;
+}
+
+export interface JsonBody {
+  /** JSON pointer to the body's schema in the bundle, for `validatorAt`. */
+  schemaPointer: string;
+  /** The schema as written (it may be a `$ref`; `resolve` follows it). */
+  schema: JsonObject;
+  examples: NamedExample[];
+}
+
+export interface RequestBody extends JsonBody {
+  required: boolean;
+  description: string | undefined;
+}
+
+export interface DocumentedResponse {
+  /** The status as the contract writes it: "201", "429". */
+  status: string;
+  description: string;
+  headers: DocumentedHeader[];
+  /** The `application/json` body; `undefined` for a response without one (405). */
+  body: JsonBody | undefined;
+}
+
+export interface SdkMethod {
+  /** The client's namespace, e.g. `campaigns`. */
+  namespace: string;
+  /** The method in it, e.g. `create`. */
+  name: string;
+}
+
+export interface Operation {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  /** JSON pointer to the operation in the bundle. */
+  pointer: string;
+  tag: string;
+  summary: string;
+  description: string;
+  /** `x-sdk-method`: the client method that calls it. */
+  sdkMethod: SdkMethod;
+  /** `x-idempotent`: whether repeating the request leaves the same state (safe to retry blindly). */
+  idempotent: boolean;
+  pathParameters: Parameter[];
+  queryParameters: Parameter[];
+  requestBody: RequestBody | undefined;
+  responses: DocumentedResponse[];
+}
+
+export class ContractError extends Error {
+  override name = "ContractError";
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+function unescapePointer(segment: string): string {
+  return segment.replaceAll("~1", "/").replaceAll("~0", "~");
+}
+
+/** The node at a JSON pointer (`/paths/~1v1~1campaigns/post`) or a local ref (`#/components/...`). */
+export function at(pointer: string): unknown {
+  let node: unknown = contract;
+  for (const segment of pointer.replace(/^#/, "").split("/").slice(1)) {
+    node =
+      isObject(node) || Array.isArray(node)
+        ? (node as JsonObject)[unescapePointer(segment)]
+        : undefined;
+    if (node === undefined) throw new ContractError(`The contract has nothing at ${pointer}`);
+  }
+  return node;
+}
+
+/** Follows `$ref`s from a pointer to the node itself, returning the node and where it lives. */
+export function resolve(pointer: string): { pointer: string; node: JsonObject } {
+  const seen = new Set<string>();
+  let current = pointer.replace(/^#/, "");
+  for (;;) {
+    const node = at(current);
+    if (!isObject(node)) throw new ContractError(`${current} is not an object`);
+    const ref = node.$ref;
+    if (typeof ref !== "string") return { pointer: current, node };
+    if (!ref.startsWith("#/") || seen.has(ref)) {
+      throw new ContractError(`Unresolvable $ref ${ref} at ${current}`);
+    }
+    seen.add(ref);
+    current = ref.slice(1);
+  }
+}
+
+/** Follows a node's `$ref`, if it has one, to the node it points at. */
+export function deref(node: JsonObject): JsonObject {
+  return typeof node.$ref === "string" ? resolve(node.$ref).node : node;
+}
+
+// Strict, so a misspelt schema keyword in the contract fails loudly instead of being ignored. The
+// document's own top-level fields are declared as keywords so the whole document can be loaded once
+// and every schema in it compiled by pointer.
+export const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats.default(ajv);
+for (const field of Object.keys(contract)) ajv.addKeyword(field);
+ajv.addSchema(contract, "contract");
+
+const validators = new Map<string, ValidateFunction>();
+
+/** A validator for the schema at `pointer` in the bundle, compiled once. */
+export function validatorAt(pointer: string): ValidateFunction {
+  let validate = validators.get(pointer);
+  if (!validate) {
+    at(pointer);
+    validate = ajv.compile({ $ref: `contract#${pointer.replace(/^#/, "")}` });
+    validators.set(pointer, validate);
+  }
+  return validate;
+}
+
+/** A validator for `#/components/schemas/<name>`. */
+export function schemaValidator(name: string): ValidateFunction {
+  return validatorAt(`/components/schemas/${escapePointer(name)}`);
+}
+
+/** ajv's errors as lines of text, `/path message`. */
+export function describeErrors(errors: ErrorObject[] | null | undefined): string {
+  return ajv.errorsText(errors, { separator: "\n" });
+}
+
+function namedExamples(mediaPointer: string): NamedExample[] {
+  const media = at(mediaPointer) as JsonObject;
+  const examples = isObject(media.examples) ? media.examples : {};
+  return Object.keys(examples).map((name) => {
+    const { node } = resolve(`${mediaPointer}/examples/${escapePointer(name)}`);
+    return {
+      name,
+      summary: typeof node.summary === "string" ? node.summary : undefined,
+      value: node.value,
+    };
+  });
+}
+
+function jsonBody(containerPointer: string, container: JsonObject): JsonBody | undefined {
+  const content = container.content;
+  if (!isObject(content) || !isObject(content["application/json"])) return undefined;
+  const mediaPointer = `${containerPointer}/content/${escapePointer("application/json")}`;
+  const media = content["application/json"] as JsonObject;
+  if (!isObject(media.schema)) throw new ContractError(`${mediaPointer} has no schema`);
+  return {
+    schemaPointer: `${mediaPointer}/schema`,
+    schema: media.schema,
+    examples: namedExamples(mediaPointer),
+  };
+}
+
+function parametersOf(pathPointer: string, operationPointer: string): Parameter[] {
+  const byKey = new Map<string, Parameter>();
+  // Operation-level parameters override path-level ones of the same name and place.
+  for (const ownerPointer of [pathPointer, operationPointer]) {
+    const owner = at(ownerPointer) as JsonObject;
+    const list = Array.isArray(owner.parameters) ? owner.parameters : [];
+    list.forEach((_, index) => {
+      const { pointer, node } = resolve(`${ownerPointer}/parameters/${index}`);
+      if (node.in !== "path" && node.in !== "query") return;
+      if (!isObject(node.schema)) throw new ContractError(`${pointer} has no schema`);
+      byKey.set(`${node.in}:${String(node.name)}`, {
+        name: String(node.name),
+        in: node.in,
+        required: node.required === true,
+        description: typeof node.description === "string" ? node.description : undefined,
+        schema: node.schema,
+        schemaPointer: `${pointer}/schema`,
+      });
+    });
+  }
+  return [...byKey.values()];
+}
+
+function responsesOf(operationPointer: string, operation: JsonObject): DocumentedResponse[] {
+  const responses = isObject(operation.responses) ? operation.responses : {};
+  return Object.keys(responses).map((status) => {
+    const { pointer, node } = resolve(`${operationPointer}/responses/${escapePointer(status)}`);
+    const headers = isObject(node.headers) ? node.headers : {};
+    return {
+      status,
+      description: String(node.description ?? ""),
+      headers: Object.keys(headers).map((name) => {
+        const header = resolve(`${pointer}/headers/${escapePointer(name)}`);
+        return {
+          name,
+          required: header.node.required === true,
+          schema: header.node.schema as JsonObject,
+          schemaPointer: `${header.pointer}/schema`,
+        };
+      }),
+      body: jsonBody(pointer, node),
+    };
+  });
+}
+
+function sdkMethodOf(value: unknown, where: string): SdkMethod {
+  const match =
+    typeof value === "string" ? /^([a-z][A-Za-z0-9]*)\.([a-z][A-Za-z0-9]*)$/.exec(value) : null;
+  if (!match)
+    throw new ContractError(
+      `${where} needs x-sdk-method "namespace.method", got ${JSON.stringify(value)}`,
+    );
+  return { namespace: match[1] as string, name: match[2] as string };
+}
+
+function readOperations(): Operation[] {
+  const paths = isObject(contract.paths) ? contract.paths : {};
+  const list: Operation[] = [];
+  for (const path of Object.keys(paths)) {
+    const pathPointer = `/paths/${escapePointer(path)}`;
+    const pathItem = resolve(pathPointer);
+    for (const method of httpMethods) {
+      const raw = pathItem.node[method];
+      if (!isObject(raw)) continue;
+      const pointer = `${pathItem.pointer}/${method}`;
+      const where = `${method.toUpperCase()} ${path}`;
+      if (typeof raw.operationId !== "string")
+        throw new ContractError(`${where} has no operationId`);
+      if (typeof raw["x-idempotent"] !== "boolean") {
+        throw new ContractError(`${where} needs x-idempotent: true or false`);
+      }
+      const parameters = parametersOf(pathItem.pointer, pointer);
+      const requestBody = isObject(raw.requestBody) ? resolve(`${pointer}/requestBody`) : undefined;
+      const body = requestBody && jsonBody(requestBody.pointer, requestBody.node);
+      list.push({
+        operationId: raw.operationId,
+        method,
+        path,
+        pointer,
+        tag: Array.isArray(raw.tags) ? String(raw.tags[0]) : "",
+        summary: String(raw.summary ?? ""),
+        description: String(raw.description ?? ""),
+        sdkMethod: sdkMethodOf(raw["x-sdk-method"], where),
+        idempotent: raw["x-idempotent"],
+        pathParameters: parameters.filter((parameter) => parameter.in === "path"),
+        queryParameters: parameters.filter((parameter) => parameter.in === "query"),
+        requestBody:
+          body && requestBody
+            ? {
+                ...body,
+                required: requestBody.node.required === true,
+                description:
+                  typeof requestBody.node.description === "string"
+                    ? requestBody.node.description
+                    : undefined,
+              }
+            : undefined,
+        responses: responsesOf(pointer, raw),
+      });
+    }
+  }
+  return list;
+}
+
+/** Every operation of the contract, in the bundle's order. */
+export const operations: readonly Operation[] = readOperations();
+
+export function getOperation(operationId: string): Operation {
+  const found = operations.find((operation) => operation.operationId === operationId);
+  if (!found) throw new ContractError(`The contract has no operation ${operationId}`);
+  return found;
+}
+
+/** The operations a concrete request path (`/v1/campaigns/abc`) matches, with its path parameters. */
+export function operationsMatching(
+  requestPath: string,
+): Array<{ operation: Operation; pathParameters: Record<string, string> }> {
+  const matches: Array<{ operation: Operation; pathParameters: Record<string, string> }> = [];
+  for (const operation of operations) {
+    const pathParameters = matchPath(operation.path, requestPath);
+    if (pathParameters) matches.push({ operation, pathParameters });
+  }
+  return matches;
+}
+
+function matchPath(template: string, requestPath: string): Record<string, string> | undefined {
+  const want = template.split("/");
+  const got = requestPath.split("/");
+  if (want.length !== got.length) return undefined;
+  const values: Record<string, string> = {};
+  for (const [index, segment] of want.entries()) {
+    const actual = got[index] as string;
+    const name = /^\{(.+)\}$/.exec(segment)?.[1];
+    if (name === undefined) {
+      if (segment !== actual) return undefined;
+    } else {
+      if (actual === "") return undefined;
+      try {
+        values[name] = decodeURIComponent(actual);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return values;
+}
+
+export interface InvalidBody {
+  /** What is wrong with it, in words. */
+  name: string;
+  body: unknown;
+}
+
+const testDataDir = new URL("../../test-data/", import.meta.url);
+
+/**
+ * Request bodies the operation's schema must refuse, from `spec/test-data/invalid-bodies/`: the one
+ * table the facts tests, the mock's tests and the contract tests all send. Every operation that
+ * takes a body has one.
+ */
+export function invalidBodies(operationId: string): InvalidBody[] {
+  const operation = getOperation(operationId);
+  if (!operation.requestBody) return [];
+  const file = new URL(`invalid-bodies/${operationId}.yaml`, testDataDir);
+  let rows: unknown;
+  try {
+    rows = parseYaml(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ContractError(`No table of invalid bodies for ${operationId}: ${String(error)}`);
+  }
+  if (
+    !Array.isArray(rows) ||
+    rows.some((row) => !isObject(row) || typeof row.name !== "string" || !("body" in row))
+  ) {
+    throw new ContractError(`${fileURLToPath(file)} must be a list of { name, body }`);
+  }
+  return rows as InvalidBody[];
+}
