@@ -771,3 +771,43 @@ describe("campaign groups and audience segments", () => {
     expect(Object.keys(byId("createAudienceSegment").operation.responses)).toContain("200");
   });
 });
+
+describe("code samples", () => {
+  const samplesOf = (id: string): { lang: string; source: string }[] =>
+    byId(id).operation["x-codeSamples"] ?? [];
+
+  test.each(LIFECYCLE_IDS)("%s has a curl and a TypeScript sample", (id) => {
+    expect(
+      samplesOf(id)
+        .map(({ lang }) => lang)
+        .sort(),
+    ).toEqual(["TypeScript", "curl"]);
+  });
+
+  test.each(LIFECYCLE)(
+    "the curl sample of %s calls %s %s with a bearer key",
+    (id, method, path) => {
+      const curl = samplesOf(id).find(({ lang }) => lang === "curl")?.source ?? "";
+      expect(curl).toContain(`-X ${method.toUpperCase()} `);
+      const url = /(https:\/\/app\.loops\.so\/api[^\s"]*)/.exec(curl)?.[1] ?? "";
+      const pattern = `^https://app\\.loops\\.so/api${path.replace(/\{\w+\}/g, "[^/?]+")}(\\?|$)`;
+      expect(url).toMatch(new RegExp(pattern));
+      expect(curl).toContain('-H "Authorization: Bearer $LOOPS_API_KEY"');
+    },
+  );
+
+  const withBody = LIFECYCLE_IDS.filter((id) => byId(id).operation.requestBody);
+  test.each(withBody)("the curl sample of %s sends the first named request example", (id) => {
+    const curl = samplesOf(id).find(({ lang }) => lang === "curl")?.source ?? "";
+    const sent = JSON.parse(/-d '([\s\S]*)'$/.exec(curl)?.[1] ?? "null");
+    const [first] = examplesOf(byId(id).operation.requestBody.content["application/json"]);
+    expect(sent).toEqual(first?.value);
+  });
+
+  test.each(LIFECYCLE)("the TypeScript sample of %s calls its SDK method", (id, ...rest) => {
+    const sdkMethod = rest[3];
+    const source = samplesOf(id).find(({ lang }) => lang === "TypeScript")?.source ?? "";
+    expect(source).toContain('from "@loops-contract/client"');
+    expect(source).toContain(`loops.${sdkMethod}(`);
+  });
+});
