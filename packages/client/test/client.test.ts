@@ -1,15 +1,17 @@
 import { describe, expect, test } from "vitest";
 import { createLoopsClient, DEFAULT_BASE_URL, LoopsError } from "../src/index.js";
-import { createdExamples, requestExamples } from "./contract-examples.gen.js";
+import { examples } from "./contract-examples.gen.js";
 import {
   API_KEY,
   BASE_URL,
   clientWith,
-  created,
   jsonResponse,
   scriptedFetch,
   sentRequest,
 } from "./helpers.js";
+
+const { request: requestExamples, success: createdExamples } = examples.createCampaign;
+const created = () => jsonResponse(201, createdExamples.scheduled);
 
 describe("createLoopsClient", () => {
   test.each([
