@@ -219,6 +219,7 @@ function examplesModule(list) {
     if (method.body) {
       body += `    request: ${named(operation.requestBody.examples)} satisfies Record<string, RequestBody<${op}>>,\n`;
     }
+    body += `    status: ${success.status},\n`;
     body += `    success: ${named(success.body.examples)} satisfies Record<string, SuccessBody<${op}>>,\n`;
     body += "  },\n";
   }

@@ -59,16 +59,15 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   if (options.userAgent !== undefined) headers["User-Agent"] = options.userAgent;
   headers.Authorization = `Bearer ${apiKey}`;
 
+  const raw = createClient<paths>({ baseUrl, fetch: (request) => baseFetch(request), headers });
   const send = createSend({
     apiKey,
-    baseUrl,
+    client: raw,
     fetch: baseFetch,
-    headers,
     timeoutMs: checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     maxRetries: checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES),
     retryOnServerErrors: options.retryOnServerErrors,
   });
-  const raw = createClient<paths>({ baseUrl, fetch: (request) => baseFetch(request), headers });
 
   const byOperationId = new Map<string, OperationDescriptor>();
   const namespaces: Record<string, Record<string, unknown>> = {};

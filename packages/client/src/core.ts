@@ -1,7 +1,7 @@
 // The one pipeline every operation goes through: auth headers, a fresh timeout signal per attempt,
 // retries, typed errors and key redaction, over openapi-fetch's documented `request` and `fetch`
 // options. What differs between operations comes from the contract, as an `OperationDescriptor`.
-import createClient from "openapi-fetch";
+import type { Client } from "openapi-fetch";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -53,9 +53,9 @@ export interface OperationInput {
 
 export interface CoreOptions {
   apiKey: string;
-  baseUrl: string;
+  /** The openapi-fetch client that builds each request (URL, query, headers). */
+  client: Client<object>;
   fetch: typeof fetch;
-  headers: Record<string, string>;
   timeoutMs: number;
   maxRetries: number;
   /** `undefined`: each operation's `x-idempotent` decides. */
@@ -78,6 +78,7 @@ type RequestAnyPath = (
       query?: Record<string, unknown> | undefined;
     };
     body?: string | undefined;
+    bodySerializer: (json: string) => string;
     parseAs: "text";
     fetch: (request: Request) => Promise<Response>;
   },
@@ -85,14 +86,8 @@ type RequestAnyPath = (
 
 export function createSend(options: CoreOptions): Send {
   const { apiKey, fetch: baseFetch } = options;
-  const client = createClient({
-    baseUrl: options.baseUrl,
-    headers: options.headers,
-    // The pipeline serializes the body once per call, so every attempt sends the same text.
-    bodySerializer: (json: unknown) => json,
-  });
   // The operation's own types are enforced by the generated method that calls `send`.
-  const request = client.request as unknown as RequestAnyPath;
+  const request = options.client.request as unknown as RequestAnyPath;
 
   async function attempt(
     operation: OperationDescriptor,
@@ -115,6 +110,7 @@ export function createSend(options: CoreOptions): Send {
       const { data, response } = await request(operation.method, operation.path, {
         params: { path: input.path, query: input.query },
         body: json,
+        bodySerializer: serializedOnce,
         parseAs: "text",
         // Hands fetch a plain (url, init): undici streams the body of a `Request` it is given, which
         // costs more per call than sending the text it was built from.
@@ -169,6 +165,9 @@ export function createSend(options: CoreOptions): Send {
   };
 }
 
+/** The pipeline serializes the body once per call, so every attempt sends the same text. */
+const serializedOnce = (json: string) => json;
+
 /** The names of the path template's parameters, in order. */
 export function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([^{}]+)\}/g)].map((match) => match[1] as string);
@@ -183,15 +182,22 @@ function checkPathParameters(
     const value = values?.[name];
     if (typeof value !== "string" || value === "" || value === "." || value === "..") {
       throw new LoopsError(
-        `${name} must be a non-empty string other than "." and "..", got ${describeValue(value)}.`,
+        `${name} must be a non-empty string other than "." and "..", got ${JSON.stringify(value) ?? value}.`,
       );
     }
   }
 }
 
-function describeValue(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
+/** The class of each status the contract documents; 429 and 5xx are built apart. */
+const errorClassByStatus: Record<number, typeof BadRequestError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  404: NotFoundError,
+  405: MethodNotAllowedError,
+  409: ConflictError,
+  413: PayloadTooLargeError,
+  422: UnprocessableEntityError,
+};
 
 function errorFromResponse(
   status: number,
@@ -202,28 +208,12 @@ function errorFromResponse(
   // A body that echoes the key (a proxy's debug page, say) must not carry it into logs.
   const rawBody = text.replaceAll(apiKey, "[redacted]");
   const body = parseJson(rawBody);
-  switch (status) {
-    case 400:
-      return new BadRequestError(status, headers, body, rawBody);
-    case 401:
-      return new AuthenticationError(status, headers, body, rawBody);
-    case 404:
-      return new NotFoundError(status, headers, body, rawBody);
-    case 405:
-      return new MethodNotAllowedError(status, headers, body, rawBody);
-    case 409:
-      return new ConflictError(status, headers, body, rawBody);
-    case 413:
-      return new PayloadTooLargeError(status, headers, body, rawBody);
-    case 422:
-      return new UnprocessableEntityError(status, headers, body, rawBody);
-    case 429:
-      return new RateLimitError(headers, body, rawBody, readRateLimitHints(headers, Date.now()));
-    default:
-      return status >= 500
-        ? new InternalServerError(status, headers, body, rawBody)
-        : new UnexpectedStatusError(status, headers, body, rawBody);
+  if (status === 429) {
+    return new RateLimitError(headers, body, rawBody, readRateLimitHints(headers, Date.now()));
   }
+  const ErrorClass =
+    errorClassByStatus[status] ?? (status >= 500 ? InternalServerError : UnexpectedStatusError);
+  return new ErrorClass(status, headers, body, rawBody);
 }
 
 /** Every success body in the contract is a JSON object (the build checks it). */
