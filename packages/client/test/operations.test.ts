@@ -25,7 +25,7 @@ const methods = Object.entries(resources).flatMap(([namespace, members]) =>
       (operation) => operation.operationId === descriptor.operationId,
     );
     if (!contract) throw new Error(`${descriptor.operationId} is not in the contract`);
-    const own = (examples as Record<string, OperationExamples>)[descriptor.operationId];
+    const own = (examples as unknown as Record<string, OperationExamples>)[descriptor.operationId];
     if (!own) throw new Error(`no examples for ${descriptor.operationId}`);
     return {
       label: `${namespace}.${name}`,

@@ -23,7 +23,7 @@ const lists = Object.entries(resources).flatMap(([namespace, members]) =>
   Object.entries(members)
     .filter(([, descriptor]) => descriptor.paginated)
     .map(([name, descriptor]) => {
-      const own = (examples as Record<string, { success: Record<string, Page> }>)[
+      const own = (examples as unknown as Record<string, { success: Record<string, Page> }>)[
         descriptor.operationId
       ];
       const example = own && Object.values(own.success).find((page) => page.data.length > 0);
