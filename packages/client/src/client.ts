@@ -62,8 +62,9 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   const raw = createClient<paths>({ baseUrl, fetch: (request) => baseFetch(request), headers });
   const send = createSend({
     apiKey,
-    client: raw,
+    baseUrl,
     fetch: baseFetch,
+    headers,
     timeoutMs: checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     maxRetries: checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES),
     retryOnServerErrors: options.retryOnServerErrors,

@@ -1,7 +1,7 @@
 // The one pipeline every operation goes through: auth headers, a fresh timeout signal per attempt,
 // retries, typed errors and key redaction, over openapi-fetch's documented `request` and `fetch`
 // options. What differs between operations comes from the contract, as an `OperationDescriptor`.
-import type { Client } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -53,9 +53,9 @@ export interface OperationInput {
 
 export interface CoreOptions {
   apiKey: string;
-  /** The openapi-fetch client that builds each request (URL, query, headers). */
-  client: Client<object>;
+  baseUrl: string;
   fetch: typeof fetch;
+  headers: Record<string, string>;
   timeoutMs: number;
   maxRetries: number;
   /** `undefined`: each operation's `x-idempotent` decides. */
@@ -86,8 +86,10 @@ type RequestAnyPath = (
 
 export function createSend(options: CoreOptions): Send {
   const { apiKey, fetch: baseFetch } = options;
+  // Its own openapi-fetch client, so middleware added to `raw` cannot reach into the pipeline.
+  const client = createClient({ baseUrl: options.baseUrl, headers: options.headers });
   // The operation's own types are enforced by the generated method that calls `send`.
-  const request = options.client.request as unknown as RequestAnyPath;
+  const request = client.request as unknown as RequestAnyPath;
 
   async function attempt(
     operation: OperationDescriptor,

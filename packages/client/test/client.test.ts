@@ -119,4 +119,14 @@ describe("raw", () => {
     expect(result.response.status).toBe(429);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
+
+  test("middleware added to raw stays out of the methods' pipeline", async () => {
+    const fetch = scriptedFetch(created);
+    const loops = clientWith(fetch);
+    loops.raw.use({ onRequest: ({ request }) => request.headers.set("X-Raw-Only", "1") });
+    await loops.raw.POST("/v1/campaigns", { body: { name: "Spring" } });
+    await loops.campaigns.create({ name: "Spring" });
+    expect(sentRequest(fetch, 0).headers.get("X-Raw-Only")).toBe("1");
+    expect(sentRequest(fetch, 1).headers.get("X-Raw-Only")).toBeNull();
+  });
 });
