@@ -7,14 +7,42 @@
 // The naming rule is the contract's `x-sdk-method` (namespace.method); a collision fails the build.
 import { writeFile } from "node:fs/promises";
 import { contractYamlPath, deref, operations } from "@loops-contract/spec";
-import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
+import openapiTS, {
+  astToString,
+  COMMENT_HEADER,
+  STRING,
+  transformSchemaObject,
+  tsIntersection,
+  tsUnion,
+} from "openapi-typescript";
+import ts from "typescript";
 
 /** Names the client object itself uses next to the namespaces. */
 const RESERVED_NAMESPACES = new Set(["call", "raw", "then"]);
 const HEADER =
   "// Generated from the contract by scripts/generate.mjs on every build. Do not edit.\n\n";
 
-const ast = await openapiTS(new URL(`file://${contractYamlPath}`), { silent: true });
+const isBareString = (schema) =>
+  schema?.type === "string" &&
+  Object.keys(schema).every((key) => key === "type" || key === "description");
+/** `string & {}` keeps a union open to values Loops adds later while editors still offer the known ones. */
+const openString = tsIntersection([STRING, ts.factory.createTypeLiteralNode([])]);
+
+const ast = await openapiTS(new URL(`file://${contractYamlPath}`), {
+  silent: true,
+  // `anyOf: [known names, {type: string}]` in the contract would collapse to a bare `string`.
+  transform(schema, options) {
+    const branches = schema.anyOf;
+    if (!Array.isArray(branches) || !branches.some(isBareString) || branches.every(isBareString)) {
+      return undefined;
+    }
+    return tsUnion(
+      branches.map((branch) =>
+        isBareString(branch) ? openString : transformSchemaObject(branch, options),
+      ),
+    );
+  },
+});
 await writeFile(
   new URL("../src/schema.gen.ts", import.meta.url),
   COMMENT_HEADER + astToString(ast),
