@@ -220,7 +220,7 @@ function singleDrift(
         location: error.instancePath,
         kind: "constraint",
         expected: `${error.keyword} ${describeParams(error.params)}`.trim(),
-        actual: `a ${jsonType(value)} that does not satisfy it`,
+        actual: `${withArticle(jsonType(value))} that does not satisfy it`,
       };
   }
 }
@@ -238,7 +238,7 @@ function alternativeDrift(rootPointer: string, body: unknown, error: ValidationE
         location: error.instancePath,
         kind: "no-alternative",
         expected: "exactly one of the documented alternatives",
-        actual: `a ${jsonType(value)} matching several`,
+        actual: `${withArticle(jsonType(value))} matching several`,
       },
     ];
   }
@@ -398,7 +398,11 @@ export function showToken(value: unknown): string {
   if (typeof value === "string" && /^[A-Za-z][A-Za-z0-9_.-]{0,47}$/.test(value)) {
     return JSON.stringify(value);
   }
-  return `a ${jsonType(value)} (not shown)`;
+  return `${withArticle(jsonType(value))} (not shown)`;
+}
+
+function withArticle(noun: string): string {
+  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
 function valueAt(body: unknown, pointer: string): unknown {
