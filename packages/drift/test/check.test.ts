@@ -1,8 +1,11 @@
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { type Operation, operations } from "@loops-contract/spec";
 import { afterEach, describe, expect, it } from "vitest";
 import { describeDrift, main, runDriftCheck } from "../src/index.js";
@@ -157,6 +160,29 @@ describe("against a server with planted drift", () => {
     for (const text of [...Object.values(freeText), ...servedFreeText()]) {
       expect(everything).not.toContain(text);
     }
+  });
+});
+
+describe("the loops-drift bin", () => {
+  it("runs from the built package with the key from the environment and exits 1 on drift", async () => {
+    server = await startContractServer(planted);
+    const junit = join(tmpdir(), `loops-drift-bin-${process.pid}-${Date.now()}.xml`);
+    const manifest = JSON.parse(
+      await readFile(new URL("../package.json", import.meta.url), "utf8"),
+    ) as { bin: Record<string, string> };
+    const bin = fileURLToPath(new URL(`../${manifest.bin["loops-drift"]}`, import.meta.url));
+    const run = promisify(execFile)(
+      process.execPath,
+      [bin, "--base-url", server.url, "--rate", "100", "--junit", junit],
+      { env: { ...process.env, LOOPS_API_KEY: apiKey } },
+    );
+    const failure = (await run.then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as { code?: number; stdout?: string } | undefined;
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toContain("DRIFT GET");
+    expect(await readFile(junit, "utf8")).toContain("<failure");
   });
 });
 
