@@ -75,7 +75,7 @@ export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftRe
           status: undefined,
           drifts: [],
           notReached: capReached
-            ? `the cap on calls was reached first`
+            ? "the cap on calls was reached first"
             : whyNotReached(operation, ids),
         },
     ),

@@ -166,10 +166,10 @@ export class DriftHttp {
       });
     } catch (error) {
       if (error instanceof NonGetRequestError) throw error;
-      return new Error(networkReason(error));
-    } finally {
       this.#calls += 1;
+      return new Error(networkReason(error));
     }
+    this.#calls += 1;
     const text = await response.text();
     let body: unknown;
     try {

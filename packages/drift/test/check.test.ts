@@ -132,6 +132,30 @@ describe("against a server with planted drift", () => {
       .map(([operationId, { drift }]) => `${operationId} ${drift}`);
     expect(found.sort()).toEqual(expected.sort());
     expect(report.results.every((result) => result.notReached === undefined)).toBe(true);
+    // Lists first, then one call per get, every one a GET.
+    const lists = getOperations.filter((operation) => operation.pathParameters.length === 0);
+    expect(server.received.slice(0, lists.length).sort()).toEqual(
+      lists.map((operation) => `GET ${operation.path}`).sort(),
+    );
+    expect(server.received).toHaveLength(getOperations.length);
+    expect(report.calls).toBe(getOperations.length);
+  });
+
+  it("stops at the cap on calls and names what it did not reach", async () => {
+    server = await startContractServer();
+    const report = await runDriftCheck({
+      baseUrl: server.url,
+      apiKey,
+      requestsPerSecond: 100,
+      maxCalls: 2,
+    });
+    expect(server.received).toHaveLength(2);
+    expect(report.results.filter((result) => result.status !== undefined)).toHaveLength(2);
+    expect(
+      report.results
+        .filter((result) => result.status === undefined)
+        .map((result) => result.notReached),
+    ).toEqual(Array(getOperations.length - 2).fill("the cap on calls was reached first"));
   });
 
   it("exits 1 with a report and JUnit XML that name them, without the key or the account's data", async () => {

@@ -75,6 +75,7 @@ describe("only GET leaves the process", () => {
       NonGetRequestError,
     );
     expect(received).toEqual([]);
+    expect(http.calls).toBe(0);
 
     await http.get(new URL(`${base}/v1/things`));
     expect(received).toEqual(["GET"]);
