@@ -1,6 +1,7 @@
 import {
   escapePointer,
   type JsonObject,
+  at as nodeAt,
   type Operation,
   resolve,
   validatorAt,
@@ -311,8 +312,10 @@ function sharedDrift(
 
 function alternativesAt(pointer: string, keyword: "oneOf" | "anyOf"): string[][] {
   const found: string[][] = [];
-  const visit = (at: string): void => {
-    const { pointer: resolved, node } = resolve(at);
+  const visit = (from: string): void => {
+    const schema = schemaObject(from);
+    if (!schema) return;
+    const { pointer: resolved, node } = schema;
     const list = node[keyword];
     if (Array.isArray(list)) found.push(list.map((_, index) => `${resolved}/${keyword}/${index}`));
     if (Array.isArray(node.allOf)) {
@@ -339,20 +342,22 @@ function schemaPointersAt(rootPointer: string, location: string): string[] {
 }
 
 function childSchemas(pointer: string, segment: string): string[] {
-  const { pointer: at, node } = resolve(pointer);
+  const schema = schemaObject(pointer);
+  if (!schema) return [];
+  const { pointer: here, node } = schema;
   const children: string[] = [];
   const properties = node.properties;
   if (isObject(properties) && segment in properties) {
-    children.push(`${at}/properties/${escapePointer(segment)}`);
+    children.push(`${here}/properties/${escapePointer(segment)}`);
   } else if (isObject(node.additionalProperties)) {
-    children.push(`${at}/additionalProperties`);
+    children.push(`${here}/additionalProperties`);
   }
-  if (isObject(node.items) && /^\d+$/.test(segment)) children.push(`${at}/items`);
+  if (isObject(node.items) && /^\d+$/.test(segment)) children.push(`${here}/items`);
   for (const keyword of ["allOf", "oneOf", "anyOf"] as const) {
     const list = node[keyword];
     if (Array.isArray(list)) {
       list.forEach((_, index) => {
-        children.push(...childSchemas(`${at}/${keyword}/${index}`, segment));
+        children.push(...childSchemas(`${here}/${keyword}/${index}`, segment));
       });
     }
   }
@@ -361,7 +366,8 @@ function childSchemas(pointer: string, segment: string): string[] {
 
 /** The schema in words, for "expected": its type, enum or const, never an example value. */
 function describeSchema(pointer: string): string {
-  const { node } = resolve(pointer);
+  const node = schemaObject(pointer)?.node;
+  if (!node) return "any value";
   if (Array.isArray(node.enum)) return `one of ${node.enum.map(showToken).join(", ")}`;
   if ("const" in node) return showToken(node.const);
   const type = node.type;
@@ -399,6 +405,11 @@ export function showToken(value: unknown): string {
     return JSON.stringify(value);
   }
   return `${withArticle(jsonType(value))} (not shown)`;
+}
+
+/** The schema object at a pointer, through `$ref`s; `undefined` for a boolean schema. */
+function schemaObject(pointer: string): { pointer: string; node: JsonObject } | undefined {
+  return isObject(nodeAt(pointer)) ? resolve(pointer) : undefined;
 }
 
 function withArticle(noun: string): string {
