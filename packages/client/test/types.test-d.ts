@@ -6,7 +6,9 @@ import {
   createLoopsClient,
   type SchedulingRequest,
 } from "../src/index.js";
-import { createdExamples, requestExamples } from "./contract-examples.gen.js";
+import { examples } from "./contract-examples.gen.js";
+
+const { request: requestExamples, success: createdExamples } = examples.createCampaign;
 
 const loops = createLoopsClient({ apiKey: "test-key" });
 
