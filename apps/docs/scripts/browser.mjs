@@ -71,10 +71,30 @@ export async function launchChromium({ width = 1440, height = 900 } = {}) {
  * @param {string} url
  * @param {{ tag: string, operation: string }} target the sidebar labels
  */
-export async function openOperation(page, url, { tag, operation }) {
+export async function openOperation(page, url, target) {
   await page.goto(url, { waitUntil: "networkidle" });
+  await goToOperation(page, target);
+}
+
+/**
+ * On the open docs page, goes to the operation through the sidebar: its tag first, when the tag's
+ * operations are not showing yet, then the operation itself.
+ * @param {import("playwright-core").Page} page
+ * @param {{ tag: string, operation: string }} target the sidebar labels
+ */
+export async function goToOperation(page, { tag, operation }) {
   const sidebar = page.locator(".menu-content");
-  await sidebar.getByRole("link", { name: tag, exact: true }).click();
-  await sidebar.getByRole("link", { name: operation }).click();
-  await page.getByRole("heading", { name: operation }).waitFor();
+  const escaped = operation.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // The sidebar entry reads "<summary> <method>"; the summary alone may start another one's.
+  const link = sidebar.getByRole("link", {
+    name: new RegExp(`^${escaped}\\s*(get|post|put|patch|delete)$`, "i"),
+  });
+  if (!(await link.isVisible()))
+    await sidebar.getByRole("link", { name: tag, exact: true }).click();
+  await link.click();
+  // The heading's name also holds its anchor's label ("link to <summary>"): it ends with the summary.
+  await page
+    .getByRole("heading", { name: new RegExp(`(^|\\s)${escaped}$`) })
+    .first()
+    .waitFor();
 }

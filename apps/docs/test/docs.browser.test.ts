@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openOperation } from "../scripts/browser.mjs";
+import { goToOperation, launchChromium } from "../scripts/browser.mjs";
 import { serveDocs } from "../scripts/serve.mjs";
 import { codeSamples, operations, paragraphs, requestFields, responseFields } from "./contract.js";
 import { fieldRevealer } from "./reveal.js";
@@ -47,6 +47,8 @@ describe("the docs page in Chromium", () => {
       if (message.type() === "error") consoleErrors.push(message.text());
     });
     page.on("pageerror", (error) => consoleErrors.push(error.message));
+    // One page for every operation, as a reader reads it: through the sidebar, without reloading.
+    await page.goto(docs.url, { waitUntil: "networkidle" });
   });
 
   afterAll(async () => {
@@ -66,7 +68,7 @@ describe("the docs page in Chromium", () => {
     let revealFields: ReturnType<typeof fieldRevealer>;
 
     beforeAll(async () => {
-      await openOperation(page, docs.url, { tag: operation.tag, operation: operation.summary });
+      await goToOperation(page, { tag: operation.tag, operation: operation.summary });
       revealFields = fieldRevealer(page, root);
     });
 

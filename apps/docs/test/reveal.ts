@@ -26,11 +26,12 @@ function revealStep({ chosen, root }: { chosen: string[]; root: string }): Promi
   const settled = (result: StepResult, ms = 0) =>
     new Promise<StepResult>((done) => requestAnimationFrame(() => setTimeout(done, ms, result)));
 
-  // Redoc renders long schemas when they scroll into view. A placeholder still there after a visit
-  // is visited again (a loaded machine renders late), up to 40 times 50 ms.
-  const placeholder = visible('[aria-hidden="true"][style*="min-height"]').find(
-    (element) => Number(element.dataset.visits ?? 0) < 40,
-  );
+  // Redoc renders long schemas, and the inside of a nested one just opened, when they scroll into
+  // view: until then they are empty placeholders. One still there after a visit is visited again
+  // (a loaded machine renders late), up to 40 times 50 ms.
+  const placeholder = visible(
+    '[aria-hidden="true"][style*="min-height"], [data-schema-nested-open="true"] [aria-hidden="true"]:empty',
+  ).find((element) => Number(element.dataset.visits ?? 0) < 40);
   if (placeholder) {
     placeholder.dataset.visits = String(Number(placeholder.dataset.visits ?? 0) + 1);
     placeholder.scrollIntoView({ block: "center" });
