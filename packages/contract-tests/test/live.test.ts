@@ -135,9 +135,13 @@ describe(`on ${againstMock ? "the mock" : "a real server"}: what is safe for a r
       expectConformingResponse(operation, exchange.response, JSON.stringify(values));
       if (againstMock) expect(exchange.response.status).toBe(Number(successOf(operation).status));
       if (!againstMock) {
-        console.log(
-          `${label(operation)} on ${fromDrafts ? "this run's draft" : "example ids"}: ${exchange.response.status}`,
-        );
+        const ids =
+          operation.pathParameters.length === 0
+            ? "no path parameters"
+            : fromDrafts
+              ? "ids from this run's draft"
+              : "example ids";
+        console.log(`${label(operation)} with ${ids}: ${exchange.response.status}`);
       }
     },
   );

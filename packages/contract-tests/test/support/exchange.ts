@@ -1,8 +1,18 @@
 import {
   APIError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
   createLoopsClient,
+  InternalServerError,
   type LoopsClient,
   type LoopsClientOptions,
+  LoopsError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitError,
+  UnprocessableEntityError,
 } from "@loops-contract/client";
 import { describeErrors, validatorAt } from "@loops-contract/spec";
 import { expect, inject } from "vitest";
@@ -208,24 +218,26 @@ export async function callClient(
   };
 }
 
-/** The client's typed error for each status the contract documents, by class name. */
-const errorNames: Record<number, string> = {
-  400: "BadRequestError",
-  401: "AuthenticationError",
-  404: "NotFoundError",
-  405: "MethodNotAllowedError",
-  409: "ConflictError",
-  413: "PayloadTooLargeError",
-  422: "UnprocessableEntityError",
-  429: "RateLimitError",
+/** The client's typed error for each status the contract documents. */
+const errorClasses: Record<number, abstract new (...args: never[]) => APIError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  404: NotFoundError,
+  405: MethodNotAllowedError,
+  409: ConflictError,
+  413: PayloadTooLargeError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
 };
 
-/** The outcome is the client's typed error for `status`, carrying the response body. */
+/** The outcome is the client's typed error for `status`, carrying the response as received. */
 export function expectTypedError(outcome: Outcome, status: number, exchange: Exchange): APIError {
   const error = "error" in outcome ? outcome.error : undefined;
-  expect(error, `a ${status} must throw`).toBeInstanceOf(APIError);
+  expect(error, `a ${status} must throw`).toBeInstanceOf(
+    errorClasses[status] ?? (status >= 500 ? InternalServerError : APIError),
+  );
+  expect(error).toBeInstanceOf(LoopsError);
   const apiError = error as APIError;
-  expect(apiError.name).toBe(errorNames[status] ?? "InternalServerError");
   expect(apiError.status).toBe(status);
   expect(apiError.message.length).toBeGreaterThan(0);
   expect(apiError.message).not.toContain(apiKey);
