@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { contract } from "@loops-contract/spec";
-import { startMock } from "./index.js";
 
 const { values } = parseArgs({
   options: {
@@ -12,12 +10,25 @@ const { values } = parseArgs({
   },
 });
 
+function fail(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
+
 const rateLimitEnv = process.env.MOCK_RATE_LIMIT;
 if (rateLimitEnv !== undefined && !/^[1-9]\d*$/.test(rateLimitEnv)) {
-  console.error(`MOCK_RATE_LIMIT must be a positive whole number, got '${rateLimitEnv}'.`);
-  process.exit(2);
+  fail(`MOCK_RATE_LIMIT must be a positive whole number, got '${rateLimitEnv}'.`, 2);
+}
+if (values.seed !== undefined && !/^\d+$/.test(values.seed)) {
+  fail(`--seed must be a whole number, got '${values.seed}'.`, 2);
 }
 const rateLimit = rateLimitEnv === undefined ? values["rate-limit"] : Number(rateLimitEnv);
+
+// Loaded after the arguments are checked, so a wrong one is reported without loading Prism.
+const [{ contract }, { startMock }] = await Promise.all([
+  import("@loops-contract/spec"),
+  import("./index.js"),
+]);
 
 const mock = await startMock({
   port: Number(process.env.MOCK_PORT ?? 4010),
@@ -26,7 +37,7 @@ const mock = await startMock({
   static: values.static,
   rateLimit,
   ...(values.seed === undefined ? {} : { seed: Number(values.seed) }),
-});
+}).catch((error: unknown) => fail(`The mock could not start: ${String(error)}`, 1));
 
 const info = contract.info as { title: string; version: string };
 const mode = values.dynamic
@@ -34,7 +45,8 @@ const mode = values.dynamic
   : values.static
     ? "examples verbatim"
     : "examples";
-const limit = rateLimit === false ? "" : `, rate-limited`;
+const limit =
+  rateLimit === false ? "" : `, ${rateLimit === true ? "documented" : rateLimit}/s per key`;
 console.log(
   `Mock of ${info.title} ${info.version} ready at ${mock.url} (${mock.operationCount} operations, ${mode}${limit})`,
 );
