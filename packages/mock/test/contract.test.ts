@@ -1,7 +1,7 @@
 import { invalidBodies, type Operation, operations, validatorAt } from "@loops-contract/spec";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type RunningMock, startMock } from "../src/index.js";
+import { type RunningMock, startMock } from "../dist/index.js";
 import { auth, concretePath, expectDocumented, json, send, validBody } from "./support/requests.js";
 
 // Every operation of the contract, generically: whatever the bundle holds, one operation or many.
@@ -254,7 +254,7 @@ describe("no request can crash it", () => {
   test.each(withBody)(
     "$operationId: a body over the limit is a 413 where documented, else a 400",
     async (operation) => {
-      const { maxBodyBytes } = await import("../src/index.js");
+      const { maxBodyBytes } = await import("../dist/index.js");
       const huge = JSON.stringify({ name: "x".repeat(maxBodyBytes) });
       const observed = await send(mock.url, operation, { body: huge });
       const documents413 = operation.responses.some((response) => response.status === "413");

@@ -1,6 +1,6 @@
 import { type Operation, operations, validatorAt } from "@loops-contract/spec";
 import { describe, expect, test } from "vitest";
-import { startMock } from "../src/index.js";
+import { startMock } from "../dist/index.js";
 import { send, validBody } from "./support/requests.js";
 
 const operation = operations.find((o) => o.requestBody?.examples.length) as Operation;

@@ -1,7 +1,7 @@
 import { createLoopsClient } from "@loops-contract/client";
 import { type Operation, operations } from "@loops-contract/spec";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type RunningMock, startMock } from "../src/index.js";
+import { type RunningMock, startMock } from "../dist/index.js";
 import { expectDocumented, json, type Observed, send, validBody } from "./support/requests.js";
 
 // The documented limit (10 a second per key) is what `rateLimit: true` and `--rate-limit` use.
