@@ -45,9 +45,9 @@ function quoted(value: unknown): string {
   return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
 }
 
-function describe(error: ErrorObject, path: string, data: unknown): string {
+function describe(error: ErrorObject, path: string, data: unknown, root: string): string {
   const field = fieldName(path);
-  const subject = field === "" ? "the body" : field;
+  const subject = field === "" ? root : field;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "additionalProperties":
@@ -116,8 +116,13 @@ function sameKind(pointer: string, value: unknown): boolean {
 }
 
 /** Why none of the alternatives fits: the tag they all disagree with, or the value's type. */
-function describeMismatch(alternatives: string[], value: unknown, path: string): string {
-  const subject = fieldName(path) || "the body";
+function describeMismatch(
+  alternatives: string[],
+  value: unknown,
+  path: string,
+  root: string,
+): string {
+  const subject = fieldName(path) || root;
   const leaves = alternatives.flatMap((branch) => alternativesOf(branch) ?? [branch]);
   const nodes = leaves.map((branch) => resolve(branch).node);
   if (isObject(value)) {
@@ -138,17 +143,23 @@ function describeMismatch(alternatives: string[], value: unknown, path: string):
   return `${subject} must be ${types.join(" or ")}, got ${typeName(value)}`;
 }
 
-function explainAt(pointer: string, value: unknown, path: string, depth: number): string[] {
+function explainAt(
+  pointer: string,
+  value: unknown,
+  path: string,
+  depth: number,
+  root: string,
+): string[] {
   const alternatives = alternativesOf(pointer);
   if (alternatives && depth < 32) {
     const meant = alternatives.filter((branch) => sameKind(branch, value));
-    if (meant.length === 0) return [describeMismatch(alternatives, value, path)];
+    if (meant.length === 0) return [describeMismatch(alternatives, value, path, root)];
     const errorCount = (branch: string) => {
       const validate = validatorAt(branch);
       return validate(value) ? 0 : (validate.errors?.length ?? 0);
     };
     const best = meant.sort((a, b) => errorCount(a) - errorCount(b))[0] as string;
-    return explainAt(best, value, path, depth + 1);
+    return explainAt(best, value, path, depth + 1, root);
   }
   const validate = validatorAt(pointer);
   if (validate(value)) return [];
@@ -173,20 +184,20 @@ function explainAt(pointer: string, value: unknown, path: string, depth: number)
     const at = `${path}${error.instancePath}`;
     faults.push(
       ...(below === undefined
-        ? [describe(error, at, valueAt(value, error.instancePath))]
-        : explainAt(below, valueAt(value, error.instancePath), at, depth + 1)),
+        ? [describe(error, at, valueAt(value, error.instancePath), root)]
+        : explainAt(below, valueAt(value, error.instancePath), at, depth + 1, root)),
     );
   }
   for (const error of errors) {
     if (inBranch(error)) continue;
     faults.push(
-      describe(error, `${path}${error.instancePath}`, valueAt(value, error.instancePath)),
+      describe(error, `${path}${error.instancePath}`, valueAt(value, error.instancePath), root),
     );
   }
   return faults;
 }
 
-/** The faults of `value` against the schema at `pointer`, in words that name the field. */
-export function explainFaults(pointer: string, value: unknown): string[] {
-  return [...new Set(explainAt(pointer, value, "", 0))];
+/** The faults of `value` against the schema at `pointer`, in words that name the field; `name` is what the value itself is called. */
+export function explainFaults(pointer: string, value: unknown, name = "the body"): string[] {
+  return [...new Set(explainAt(pointer, value, "", 0, name))];
 }

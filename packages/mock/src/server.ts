@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { contract, type Operation, validatorAt } from "@loops-contract/spec";
+import { contract, type Operation, resolve, validatorAt } from "@loops-contract/spec";
 import { createLogger } from "@stoplight/prism-core";
 import {
   createInstance,
@@ -103,6 +103,46 @@ function checkBody(operation: Operation, req: IncomingMessage, bytes: Buffer): B
   return { ok: false, fault: `Invalid request body: ${shown}${more}.` };
 }
 
+function schemaTypes(schemaPointer: string): string[] {
+  return [resolve(schemaPointer).node.type ?? []].flat().map(String);
+}
+
+/** A query or path value as the schema's type reads it: `"2"` is 2 for an integer. */
+function typed(schemaPointer: string, raw: string): unknown {
+  const types = schemaTypes(schemaPointer);
+  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(raw)) {
+    return Number(raw);
+  }
+  if (types.includes("boolean") && (raw === "true" || raw === "false")) return raw === "true";
+  return raw;
+}
+
+/** Checks path and query parameters against their schemas, naming the first fault. */
+function checkParameters(
+  operation: Operation,
+  pathParameters: Record<string, string>,
+  query: URLSearchParams,
+): string | undefined {
+  for (const parameter of [...operation.pathParameters, ...operation.queryParameters]) {
+    const where = parameter.in === "path" ? "path parameter" : "query parameter";
+    const values =
+      parameter.in === "path"
+        ? [pathParameters[parameter.name] ?? ""]
+        : query.getAll(parameter.name);
+    if (values.length === 0) {
+      if (parameter.required) return `Invalid request: ${where} ${parameter.name} is required.`;
+      continue;
+    }
+    const value = schemaTypes(parameter.schemaPointer).includes("array")
+      ? values
+      : typed(parameter.schemaPointer, values.at(-1) as string);
+    if (validatorAt(parameter.schemaPointer)(value)) continue;
+    const faults = explainFaults(parameter.schemaPointer, value, parameter.name);
+    return `Invalid request: ${where} ${faults.join("; ")}.`;
+  }
+  return undefined;
+}
+
 /** Checks a preference against what the operation documents, before Prism looks for it. */
 function checkPreferences(operation: Operation, preferences: Preferences): string | undefined {
   const { code, example } = preferences;
@@ -143,7 +183,7 @@ export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<
   const prism = createInstance(
     {
       checkSecurity: true,
-      validateRequest: true,
+      validateRequest: false,
       validateResponse: false,
       errors: false,
       upstreamProxy: undefined,
@@ -241,7 +281,9 @@ export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<
     const { preferences } = parsed;
     const preferenceFault = checkPreferences(operation, preferences);
     if (preferenceFault !== undefined) return made(operation, 400, preferenceFault, rate);
+    const url = new URL(req.url ?? "/", "http://mock.invalid");
     const checked = checkBody(operation, req, read.bytes);
+    const parameterFault = checkParameters(operation, pathParameters, url.searchParams);
 
     // Asked for a status the operation does not document (a 503 to test retries): it gets one.
     if (preferences.code !== undefined && responseFor(operation, preferences.code) === undefined) {
@@ -249,7 +291,6 @@ export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<
       return made(undefined, preferences.code, message, rate);
     }
 
-    const url = new URL(req.url ?? "/", "http://mock.invalid");
     const headers: IHttpNameValue = {};
     for (const [name, value] of Object.entries(req.headers)) {
       // Prism would negotiate `Accept`; Loops answers JSON whatever it says.
@@ -268,8 +309,8 @@ export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<
     const dynamic = preferences.dynamic ?? behaviour.dynamic ?? false;
     const config: IHttpConfig = {
       checkSecurity: true,
-      // A body already refused needs only Prism's security check.
-      validateRequest: checked.ok,
+      // The request was checked above, by the contract's one validator: Prism checks security.
+      validateRequest: false,
       validateResponse: false,
       errors: false,
       upstreamProxy: undefined,
@@ -289,17 +330,11 @@ export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<
       const status = error.status !== undefined && error.status < 500 ? error.status : 500;
       return made(operation, status, error.detail ?? error.message, rate);
     }
-    const { output, validations } = result.right;
-    // Prism's security check, or a 401 asked for: as Prism answers it.
+    const { output } = result.right;
+    // Prism's security check (or a 401 asked for) comes first, as at Loops; then the request's.
     if (output.statusCode !== 401) {
+      if (parameterFault !== undefined) return made(operation, 400, parameterFault, rate);
       if (!checked.ok) return made(operation, 400, checked.fault, rate);
-      // The body was checked above; Prism's other findings are query and path parameters.
-      const faults = validations.input
-        .filter((v) => v.severity === 0 && v.path?.[0] !== "body")
-        .map((v) => `${(v.path ?? []).join(".")} ${v.message}`.trim());
-      if (faults.length > 0) {
-        return made(operation, 400, `Invalid request: ${faults.join("; ")}.`, rate);
-      }
     }
 
     const status = output.statusCode;
