@@ -370,6 +370,15 @@ describe("Prefer", () => {
     }
   });
 
+  test("`Accept` is not negotiated: the answer is JSON whatever it asks for", async () => {
+    const observed = await send(mock.url, operation, {
+      headers: { ...json, accept: "text/html" },
+      body: validBody(operation),
+    });
+    expect(observed.status).toBeLessThan(300);
+    expectDocumented(operation, observed, "Accept: text/html");
+  });
+
   test("no Authorization is Prism's security check: 401 with the contract's example", async () => {
     const observed = await send(mock.url, operation, {
       headers: { "content-type": "application/json" },
