@@ -68,6 +68,19 @@ const deferModules = {
   },
 };
 
+/** jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow: its ES build. */
+const jsoncParserEsm = {
+  name: "jsonc-parser-esm",
+  setup(builder) {
+    builder.onResolve({ filter: /^jsonc-parser$/ }, (args) =>
+      builder.resolve("jsonc-parser/lib/esm/main.js", {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+      }),
+    );
+  },
+};
+
 await rm("dist/deferred", { recursive: true, force: true });
 await build({
   entryPoints: ["src/index.ts", "src/cli.ts"],
@@ -79,8 +92,6 @@ await build({
   target: "node20",
   sourcemap: true,
   logLevel: "warning",
-  // jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow; `module` is ESM.
-  mainFields: ["module", "main"],
   // Less to parse at start-up; identifiers are kept so stack traces still read.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -90,7 +101,7 @@ await build({
   banner: {
     js: 'import { createRequire as __mockCreateRequire } from "node:module"; const require = __mockCreateRequire(import.meta.url);',
   },
-  plugins: [deferModules],
+  plugins: [deferModules, jsoncParserEsm],
 });
 
 for (const [file, source] of deferredFiles) {

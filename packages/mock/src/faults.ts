@@ -11,13 +11,9 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `/audienceFilter/conditions/0/value` -> `audienceFilter.conditions[0].value`. */
+/** `/audienceFilter/conditions/0/value` -> `audienceFilter.conditions.0.value`. */
 export function fieldName(instancePath: string): string {
-  let name = "";
-  for (const segment of segments(instancePath)) {
-    name += /^\d+$/.test(segment) ? `[${segment}]` : name === "" ? segment : `.${segment}`;
-  }
-  return name;
+  return segments(instancePath).join(".");
 }
 
 function segments(instancePath: string): string[] {
@@ -52,10 +48,8 @@ function describe(error: ErrorObject, path: string, data: unknown, root: string)
   switch (error.keyword) {
     case "additionalProperties":
       return `${subject} has an unknown field ${quoted(params.additionalProperty)}`;
-    case "required": {
-      const missing = String(params.missingProperty);
-      return `${field === "" ? missing : `${field}.${missing}`} is required`;
-    }
+    case "required":
+      return `${subject} is missing the required field ${quoted(params.missingProperty)}`;
     case "type":
       return `${subject} must be ${[params.type].flat().join(" or ")}, got ${typeName(data)}`;
     case "format":

@@ -130,7 +130,8 @@ function checkParameters(
         ? [pathParameters[parameter.name] ?? ""]
         : query.getAll(parameter.name);
     if (values.length === 0) {
-      if (parameter.required) return `Invalid request: ${where} ${parameter.name} is required.`;
+      if (parameter.required)
+        return `Invalid request: the required ${where} '${parameter.name}' is missing.`;
       continue;
     }
     const value = schemaTypes(parameter.schemaPointer).includes("array")

@@ -106,9 +106,9 @@ describe("coherentBody", () => {
 });
 
 describe("explainFaults", () => {
-  test("field names read as code: conditions[0].value", () => {
+  test("field names are dotted paths: conditions.0.value", () => {
     expect(fieldName("/audienceFilter/conditions/0/value")).toBe(
-      "audienceFilter.conditions[0].value",
+      "audienceFilter.conditions.0.value",
     );
     expect(fieldName("/a~1b")).toBe("a/b");
   });
