@@ -18,7 +18,13 @@ async function startToFirstSuccess(args) {
   return answered - started;
 }
 
-/** Milliseconds a fresh `node` spends evaluating `code` (after its own start). */
+/** The phases of one start in a fresh process, each in ms since that process started. */
+function phasesOnce(args) {
+  const script = fileURLToPath(new URL("./phases.mjs", import.meta.url));
+  return JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: "utf8" }));
+}
+
+/** Milliseconds a fresh `node` spends evaluating `code`. */
 function loadTime(code) {
   const script = `const t = performance.now(); ${code}; console.log(performance.now() - t);`;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
@@ -44,21 +50,29 @@ function row(label, samples, target) {
 
 const prismHttp = require.resolve("@stoplight/prism-http");
 const faker = createRequire(prismHttp).resolve("@faker-js/faker");
+const requireOf = (path) =>
+  `(await import("node:module")).createRequire(import.meta.url)(${JSON.stringify(path)})`;
 const loads = {
-  "import @loops-contract/spec (contract + ajv)": 'await import("@loops-contract/spec")',
-  "import the mock (Prism bundled, faker deferred)": 'await import("./dist/index.js")',
-  "require @stoplight/prism-http, unbundled": `(await import("node:module")).createRequire(import.meta.url)(${JSON.stringify(prismHttp)})`,
-  "  of which @faker-js/faker alone": `(await import("node:module")).createRequire(import.meta.url)(${JSON.stringify(faker)})`,
+  "for comparison: require @stoplight/prism-http": requireOf(prismHttp),
+  "  of which @faker-js/faker alone": requireOf(faker),
 };
 
-console.log(`Mock start-up, ${runs} runs each`);
+console.log(`Mock start-up, ${runs} runs each (median, min, max)`);
 const samples = { static: [], dynamic: [] };
+const phaseSamples = {};
 const loadSamples = Object.fromEntries(Object.keys(loads).map((label) => [label, []]));
 for (let run = 0; run < runs; run += 1) {
   samples.static.push(await startToFirstSuccess([]));
   samples.dynamic.push(await startToFirstSuccess(["--dynamic", "--seed", "1"]));
+  let previous = 0;
+  for (const [phase, at] of Object.entries(phasesOnce([]))) {
+    phaseSamples[phase] = [...(phaseSamples[phase] ?? []), at - previous];
+    previous = at;
+  }
   for (const [label, code] of Object.entries(loads)) loadSamples[label].push(loadTime(code));
 }
-row("process start -> first 2xx (pnpm mock)", samples.static, 600);
-row("process start -> first 2xx (--dynamic)", samples.dynamic);
+row("spawn -> first 2xx (pnpm mock)", samples.static, 600);
+row("spawn -> first 2xx (--dynamic)", samples.dynamic);
+console.log("where one start goes, in-process (each phase's own time):");
+for (const [phase, values] of Object.entries(phaseSamples)) row(`  ${phase}`, values);
 for (const [label, values] of Object.entries(loadSamples)) row(label, values);

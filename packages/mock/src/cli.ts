@@ -45,8 +45,7 @@ const mode = values.dynamic
   : values.static
     ? "examples verbatim"
     : "examples";
-const limit =
-  rateLimit === false ? "" : `, ${rateLimit === true ? "documented" : rateLimit}/s per key`;
+const limit = mock.rateLimit === undefined ? "" : `, ${mock.rateLimit} requests/s per key`;
 console.log(
   `Mock of ${info.title} ${info.version} ready at ${mock.url} (${mock.operationCount} operations, ${mode}${limit})`,
 );

@@ -18,6 +18,8 @@ export interface RunningMock {
   port: number;
   /** How many operations of the contract it serves. */
   operationCount: number;
+  /** Requests per second per API key, when rate limiting is on. */
+  rateLimit: number | undefined;
   /** Closes the server and its connections; resolves when the port is free. */
   stop(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     url: `http://${host}:${port}`,
     port,
     operationCount: handler.operationCount,
+    rateLimit: handler.rateLimit,
     stop() {
       stopping ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

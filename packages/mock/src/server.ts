@@ -172,6 +172,8 @@ export interface MockHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   /** How many operations it serves. */
   operationCount: number;
+  /** Requests per second per API key, when rate limiting is on. */
+  rateLimit: number | undefined;
 }
 
 /** Loads the contract into Prism and returns the request handler; nothing listens yet. */
@@ -388,7 +390,10 @@ export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<
           }),
       );
   };
-  return Object.assign(handler, { operationCount: prismOperations.length });
+  return Object.assign(handler, {
+    operationCount: prismOperations.length,
+    rateLimit: limiter?.limit,
+  });
 }
 
 function send(res: ServerResponse, { status, headers, body }: Answer): void {

@@ -4,7 +4,8 @@ import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type Operation, operations } from "@loops-contract/spec";
 import { describe, expect, test } from "vitest";
-import { send, validBody } from "./support/requests.js";
+import { startMock } from "../dist/index.js";
+import { json, send, validBody } from "./support/requests.js";
 
 // The CLI as users run it: `node dist/cli.js` (what `pnpm mock` starts), one process.
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -26,11 +27,14 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function startCli(env: Record<string, string>): {
+function startCli(
+  env: Record<string, string>,
+  args: string[] = [],
+): {
   child: ChildProcess;
   output: { stdout: string; stderr: string };
 } {
-  const child = spawn(process.execPath, [cli], {
+  const child = spawn(process.execPath, [cli, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -79,6 +83,39 @@ describe("the mock as a process", () => {
     child.kill("SIGKILL");
     await exited;
     expect(await portIsFree(port)).toBe(true);
+  });
+
+  test("`--dynamic --seed N --rate-limit` and MOCK_PORT: the seed's bodies, the documented limit", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child, output } = startCli({ MOCK_PORT: String(port) }, [
+      "--dynamic",
+      "--seed",
+      "7",
+      "--rate-limit",
+    ]);
+    const exited = once(child, "exit");
+    try {
+      while (!output.stdout.includes("ready")) await new Promise((r) => setTimeout(r, 10));
+      expect(output.stdout).toMatch(/dynamic, seed 7, 10 requests\/s per key\)\n$/);
+      const first = await send(url, operation, { body: validBody(operation) });
+      const second = await send(url, operation, { body: validBody(operation) });
+      expect(first.headers.get("x-ratelimit-remaining")).toBe("9");
+      expect(second.headers.get("x-ratelimit-remaining")).toBe("8");
+      const inProcess = await startMock({ dynamic: true, seed: 7 });
+      try {
+        const same = await send(inProcess.url, operation, {
+          headers: json,
+          body: validBody(operation),
+        });
+        expect(JSON.parse(first.text)).toEqual(JSON.parse(same.text));
+      } finally {
+        await inProcess.stop();
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
   });
 
   test("a port already taken fails at once with EADDRINUSE and exit code 1", async () => {
