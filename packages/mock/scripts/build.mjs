@@ -2,7 +2,9 @@
 // Prism's few hundred modules, and the modules below, which a static mock never runs, are
 // evaluated on first use instead of at start-up.
 import { createHash } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
+import { contract } from "@loops-contract/spec";
+import { getHttpOperationsFromSpec } from "@stoplight/prism-http";
 import { build } from "esbuild";
 
 const deferred = [
@@ -115,3 +117,13 @@ for (const [file, source] of deferredFiles) {
     logLevel: "warning",
   });
 }
+
+// Prism's reading of the contract, stored for start-up (see prismOperationsOf in src/server.ts).
+const { contractHash } = await import("../dist/index.js");
+await writeFile(
+  "dist/prism-operations.json",
+  JSON.stringify({
+    contract: contractHash(contract),
+    operations: await getHttpOperationsFromSpec(structuredClone(contract)),
+  }),
+);

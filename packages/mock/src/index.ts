@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createMockHandler, type MockBehaviour } from "./server.js";
 
-export { maxBodyBytes } from "./server.js";
+export { contractHash, maxBodyBytes } from "./server.js";
 
 export interface MockOptions extends MockBehaviour {
   /** Port to listen on; default: a free port chosen by the OS. */

@@ -1,5 +1,13 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { contract, type Operation, resolve, validatorAt } from "@loops-contract/spec";
+import {
+  contract,
+  type JsonObject,
+  type Operation,
+  resolve,
+  validatorAt,
+} from "@loops-contract/spec";
 import { createLogger } from "@stoplight/prism-core";
 import {
   createInstance,
@@ -168,6 +176,29 @@ function messageBody(operation: Operation | undefined, status: number, message: 
   return response.body.examples[0]?.value ?? body;
 }
 
+/** A hash of the contract, to tell whether operations read at build time are still its own. */
+export function contractHash(document: unknown): string {
+  return createHash("sha256").update(JSON.stringify(document)).digest("hex");
+}
+
+/**
+ * Prism's reading of the contract. Reading it takes Prism a few hundred cold milliseconds, so the
+ * build stores the result (`dist/prism-operations.json`, JSON of the documented output of
+ * `getHttpOperationsFromSpec`); it is used only if it was read from this very contract.
+ */
+async function prismOperationsOf(document: JsonObject): Promise<PrismOperation[]> {
+  try {
+    const stored = JSON.parse(
+      await readFile(new URL("./prism-operations.json", import.meta.url), "utf8"),
+    ) as { contract: string; operations: PrismOperation[] };
+    if (stored.contract === contractHash(document)) return stored.operations;
+  } catch {
+    // Not built (running from src/), or unreadable: read the contract now.
+  }
+  // Prism's dereferencer rewrites the document it gets: it gets its own copy.
+  return getHttpOperationsFromSpec(structuredClone(document));
+}
+
 export interface MockHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   /** How many operations it serves. */
@@ -178,8 +209,7 @@ export interface MockHandler {
 
 /** Loads the contract into Prism and returns the request handler; nothing listens yet. */
 export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<MockHandler> {
-  // Prism's dereferencer rewrites the document it gets: it gets its own copy.
-  const prismOperations = await getHttpOperationsFromSpec(structuredClone(contract));
+  const prismOperations = await prismOperationsOf(contract);
   const prismOperationFor = new Map<Operation["path"], PrismOperation>(
     prismOperations.map((operation) => [`${operation.method} ${operation.path}`, operation]),
   );

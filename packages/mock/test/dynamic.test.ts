@@ -1,6 +1,8 @@
-import { type Operation, operations, validatorAt } from "@loops-contract/spec";
+import { readFile } from "node:fs/promises";
+import { contract, type Operation, operations, validatorAt } from "@loops-contract/spec";
+import { getHttpOperationsFromSpec } from "@stoplight/prism-http";
 import { describe, expect, test } from "vitest";
-import { startMock } from "../dist/index.js";
+import { contractHash, startMock } from "../dist/index.js";
 import { send, validBody } from "./support/requests.js";
 
 const operation = operations.find((o) => o.requestBody?.examples.length) as Operation;
@@ -25,5 +27,16 @@ describe("dynamic mode", () => {
     expect(second).toEqual(first);
     const example = operation.responses.find((r) => r.status.startsWith("2"))?.body?.examples[0];
     expect(first).not.toEqual(example?.value);
+  });
+});
+
+describe("Prism's reading of the contract, stored at build time", () => {
+  test("is this contract's, and what getHttpOperationsFromSpec reads from it now", async () => {
+    const stored = JSON.parse(
+      await readFile(new URL("../dist/prism-operations.json", import.meta.url), "utf8"),
+    ) as { contract: string; operations: unknown };
+    expect(stored.contract).toBe(contractHash(contract));
+    const live = await getHttpOperationsFromSpec(structuredClone(contract));
+    expect(stored.operations).toEqual(JSON.parse(JSON.stringify(live)));
   });
 });
