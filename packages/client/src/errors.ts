@@ -26,7 +26,7 @@ export class APIError extends LoopsError {
   }
 }
 
-/** 400: the body is invalid, the campaign group is not found, or no sending domain is configured. */
+/** 400: the body or a parameter is invalid (the message says which), or a referenced resource is unusable. */
 export class BadRequestError extends APIError {
   override name = "BadRequestError";
 }
@@ -36,7 +36,7 @@ export class AuthenticationError extends APIError {
   override name = "AuthenticationError";
 }
 
-/** 404: the referenced mailing list or audience segment does not exist. */
+/** 404: the resource in the path, or one the body refers to, does not exist. */
 export class NotFoundError extends APIError {
   override name = "NotFoundError";
 }
@@ -46,7 +46,28 @@ export class MethodNotAllowedError extends APIError {
   override name = "MethodNotAllowedError";
 }
 
-/** 429: over the team's rate limit. The request was not processed. */
+/**
+ * 409: the request conflicts with the resource's state, for example a stale `expectedRevisionId` on an
+ * email message update. Never retried by the client: re-read the resource, then decide.
+ */
+export class ConflictError extends APIError {
+  override name = "ConflictError";
+}
+
+/** 413: the request body is over the size the API accepts. */
+export class PayloadTooLargeError extends APIError {
+  override name = "PayloadTooLargeError";
+}
+
+/** 422: the body is well-formed but its content cannot be processed (for example, it does not compile). */
+export class UnprocessableEntityError extends APIError {
+  override name = "UnprocessableEntityError";
+}
+
+/**
+ * 429: over a rate limit; the request was not processed. With `remaining` above 0 it is not the
+ * per-second limit but a longer one (a daily cap), which the client does not wait out.
+ */
 export class RateLimitError extends APIError {
   override name = "RateLimitError";
   /** `x-ratelimit-limit`: requests allowed per second. */
@@ -73,12 +94,12 @@ export class RateLimitError extends APIError {
   }
 }
 
-/** Any 5xx. The campaign may or may not have been created. */
+/** Any 5xx. The request may or may not have taken effect. */
 export class InternalServerError extends APIError {
   override name = "InternalServerError";
 }
 
-/** A status the contract does not describe (and, for a 2xx, a body that is not a campaign). */
+/** A status the contract does not describe (and, for a 2xx, a body that is not a JSON object). */
 export class UnexpectedStatusError extends APIError {
   override name = "UnexpectedStatusError";
 }
@@ -88,7 +109,7 @@ export class APIConnectionError extends LoopsError {
   override name = "APIConnectionError";
 }
 
-/** No response within the timeout. The campaign may or may not have been created. */
+/** No response within the timeout. The request may or may not have taken effect. */
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = "APIConnectionTimeoutError";
 }

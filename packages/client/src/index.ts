@@ -5,8 +5,8 @@ export {
   DEFAULT_TIMEOUT_MS,
   type LoopsClient,
   type LoopsClientOptions,
-  type RequestOptions,
 } from "./client.js";
+export type { RequestOptions } from "./core.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -14,13 +14,26 @@ export {
   APIUserAbortError,
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   InternalServerError,
   LoopsError,
   MethodNotAllowedError,
   NotFoundError,
+  PayloadTooLargeError,
   RateLimitError,
   UnexpectedStatusError,
+  UnprocessableEntityError,
 } from "./errors.js";
+export type {
+  CallInput,
+  PageItem,
+  PathParameters,
+  QueryParameters,
+  RequestBody,
+  SuccessBody,
+} from "./operation-types.js";
+export { PagePromise } from "./pagination.js";
+export type { Resources } from "./resources.gen.js";
 export type {
   AudienceCondition,
   AudienceFilter,

@@ -31,20 +31,23 @@ export function readRateLimitHints(headers: Headers, now: number): RateLimitHint
 
 /**
  * How long to wait before retry number `retry` (0-based), or `undefined` when `error` must not be
- * retried. A 429 was not processed, so it is always safe to retry; anything else may have created
- * the campaign, so it is retried only when the caller opted in.
+ * retried. A 429 was not processed, so it is safe to repeat; but with requests left in the window
+ * it is a longer limit (a daily cap), which waiting seconds will not lift. A 5xx, timeout or
+ * dropped connection may have taken effect, so it is retried only when `retryServerErrors` says
+ * repeating the request is safe.
  */
 export function retryDelayMs(
   error: LoopsError,
   retry: number,
-  retryOnServerErrors: boolean,
+  retryServerErrors: boolean,
 ): number | undefined {
   if (error instanceof RateLimitError) {
+    if (error.remaining !== undefined && error.remaining > 0) return undefined;
     if (error.retryAfterMs === undefined) return backoffWithFullJitter(retry);
     return error.retryAfterMs <= MAX_RETRY_AFTER_MS ? error.retryAfterMs : undefined;
   }
   if (
-    retryOnServerErrors &&
+    retryServerErrors &&
     (error instanceof InternalServerError || error instanceof APIConnectionError)
   ) {
     return backoffWithFullJitter(retry);

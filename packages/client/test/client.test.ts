@@ -1,15 +1,17 @@
 import { describe, expect, test } from "vitest";
 import { createLoopsClient, DEFAULT_BASE_URL, LoopsError } from "../src/index.js";
-import { createdExamples, requestExamples } from "./contract-examples.gen.js";
+import { examples } from "./contract-examples.gen.js";
 import {
   API_KEY,
   BASE_URL,
   clientWith,
-  created,
   jsonResponse,
   scriptedFetch,
   sentRequest,
 } from "./helpers.js";
+
+const { request: requestExamples, success: createdExamples } = examples.createCampaign;
+const created = () => jsonResponse(201, createdExamples.scheduled);
 
 describe("createLoopsClient", () => {
   test.each([
@@ -116,5 +118,15 @@ describe("raw", () => {
     const result = await clientWith(fetch).raw.POST("/v1/campaigns", { body: { name: "Spring" } });
     expect(result.response.status).toBe(429);
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  test("middleware added to raw stays out of the methods' pipeline", async () => {
+    const fetch = scriptedFetch(created);
+    const loops = clientWith(fetch);
+    loops.raw.use({ onRequest: ({ request }) => request.headers.set("X-Raw-Only", "1") });
+    await loops.raw.POST("/v1/campaigns", { body: { name: "Spring" } });
+    await loops.campaigns.create({ name: "Spring" });
+    expect(sentRequest(fetch, 0).headers.get("X-Raw-Only")).toBe("1");
+    expect(sentRequest(fetch, 1).headers.get("X-Raw-Only")).toBeNull();
   });
 });

@@ -5,12 +5,15 @@ import {
   APIError,
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   InternalServerError,
   LoopsError,
   MethodNotAllowedError,
   NotFoundError,
+  PayloadTooLargeError,
   RateLimitError,
   UnexpectedStatusError,
+  UnprocessableEntityError,
 } from "../src/index.js";
 import {
   API_KEY,
@@ -35,7 +38,10 @@ describe("each status throws its own class", () => {
     [429, RateLimitError, { message: "Rate limit exceeded." }],
     [500, InternalServerError, { message: "Internal error." }],
     [503, InternalServerError, { message: "Unavailable." }],
-    [409, UnexpectedStatusError, { message: "Conflict." }],
+    [409, ConflictError, { message: "Expected revision does not match." }],
+    [413, PayloadTooLargeError, { message: "LMX is over 100 KB." }],
+    [422, UnprocessableEntityError, { message: "LMX does not compile." }],
+    [418, UnexpectedStatusError, { message: "I'm a teapot." }],
   ])(
     "%i gives %o with status, headers, parsed body and message",
     async (status, ErrorClass, body) => {
@@ -93,7 +99,7 @@ describe("each status throws its own class", () => {
     });
   });
 
-  test("a 201 whose body is not a campaign object is an UnexpectedStatusError", async () => {
+  test("a 201 whose body is not a JSON object is an UnexpectedStatusError", async () => {
     const fetch = scriptedFetch(() => new Response("OK", { status: 201 }));
     const error = await rejectionOf(clientWith(fetch).campaigns.create({ name: "Spring" }));
     expect(error).toBeInstanceOf(UnexpectedStatusError);

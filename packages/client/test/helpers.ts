@@ -1,6 +1,5 @@
 import { vi } from "vitest";
 import { createLoopsClient, type LoopsClientOptions } from "../src/index.js";
-import { createdExamples } from "./contract-examples.gen.js";
 
 export const API_KEY = "loops_test_0123456789abcdef";
 export const BASE_URL = "http://127.0.0.1:9/api";
@@ -11,8 +10,6 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
     headers: { "Content-Type": "application/json", ...headers },
   });
 }
-
-export const created = () => jsonResponse(201, createdExamples.scheduled);
 
 /** A fetch that answers each call with the next response factory (the last one repeats). */
 export function scriptedFetch(

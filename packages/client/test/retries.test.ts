@@ -6,16 +6,18 @@ import {
   InternalServerError,
   RateLimitError,
 } from "../src/index.js";
-import { createdExamples } from "./contract-examples.gen.js";
+import { examples } from "./contract-examples.gen.js";
 import {
   clientWith,
-  created,
   hangingFetch,
   jsonResponse,
   rejectionOf,
   scriptedFetch,
   sentRequest,
 } from "./helpers.js";
+
+const createdExamples = examples.createCampaign.success;
+const created = () => jsonResponse(201, createdExamples.scheduled);
 
 const rateLimited =
   (headers: Record<string, string> = {}) =>

@@ -3,10 +3,13 @@ import {
   type AudienceCondition,
   type CreateCampaignRequest,
   type CreateCampaignResponse,
+  type components,
   createLoopsClient,
   type SchedulingRequest,
 } from "../src/index.js";
-import { createdExamples, requestExamples } from "./contract-examples.gen.js";
+import { examples } from "./contract-examples.gen.js";
+
+const { request: requestExamples, success: createdExamples } = examples.createCampaign;
 
 const loops = createLoopsClient({ apiKey: "test-key" });
 
@@ -95,5 +98,19 @@ describe("the 201 body is typed from the contract", () => {
     expectTypeOf(campaign.status).toEqualTypeOf<"Draft">();
     expectTypeOf(campaign.scheduling.timestamp).toEqualTypeOf<string | null>();
     expectTypeOf(campaign.url).toEqualTypeOf<string | undefined>();
+  });
+});
+
+describe("Guardian rule names", () => {
+  type RuleName = components["schemas"]["GuardianRuleName"];
+  type KnownRuleName = components["schemas"]["KnownGuardianRuleName"];
+
+  test("offer the names Loops publishes and accept one it adds later", () => {
+    expectTypeOf<KnownRuleName>().toExtend<RuleName>();
+    expectTypeOf<"missingLinkHrefs">().toExtend<KnownRuleName>();
+    expectTypeOf<"aRuleLoopsAddsLater">().toExtend<RuleName>();
+    // A bare `string` would accept the same values but make editors offer none of the known names.
+    expectTypeOf<RuleName>().not.toEqualTypeOf<string>();
+    expectTypeOf<RuleName>().toEqualTypeOf<KnownRuleName | (string & {})>();
   });
 });

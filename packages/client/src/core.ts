@@ -1,0 +1,274 @@
+// The one pipeline every operation goes through: auth headers, a fresh timeout signal per attempt,
+// retries, typed errors and key redaction, over openapi-fetch's documented `request` and `fetch`
+// options. What differs between operations comes from the contract, as an `OperationDescriptor`.
+import createClient from "openapi-fetch";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  type APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  LoopsError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitError,
+  UnexpectedStatusError,
+  UnprocessableEntityError,
+} from "./errors.js";
+import { readRateLimitHints, retryDelayMs } from "./retry.js";
+
+/** How to send one operation of the contract; the build writes one per operation. */
+export interface OperationDescriptor {
+  operationId: string;
+  method: "get" | "put" | "post" | "delete" | "patch";
+  /** The contract's path template, `{name}` for each path parameter. */
+  path: string;
+  /** Whether the method takes a JSON body (after its path parameters). */
+  body: boolean;
+  /** Whether the method takes query parameters (as one object, after the body). */
+  query: boolean;
+  /** `x-idempotent`: repeating the request is safe, so 5xx, timeouts and dropped connections are retried. */
+  idempotent: boolean;
+  /** A list that follows `pagination.nextCursor` through the `cursor` query parameter. */
+  paginated: boolean;
+}
+
+export interface RequestOptions {
+  /** Aborts the call, including any wait before a retry (and, for a list, the pages after it). */
+  signal?: AbortSignal | undefined;
+  /** Per attempt, in milliseconds. */
+  timeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+}
+
+export interface OperationInput {
+  path?: Record<string, unknown> | undefined;
+  query?: Record<string, unknown> | undefined;
+  body?: unknown;
+}
+
+export interface CoreOptions {
+  apiKey: string;
+  baseUrl: string;
+  fetch: typeof fetch;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  maxRetries: number;
+  /** `undefined`: each operation's `x-idempotent` decides. */
+  retryOnServerErrors: boolean | undefined;
+}
+
+export type Send = (
+  operation: OperationDescriptor,
+  input: OperationInput,
+  options?: RequestOptions,
+) => Promise<unknown>;
+
+/** The slice of openapi-fetch's documented `client.request` the pipeline uses, for any path. */
+type RequestAnyPath = (
+  method: string,
+  path: string,
+  init: {
+    params: {
+      path?: Record<string, unknown> | undefined;
+      query?: Record<string, unknown> | undefined;
+    };
+    body?: string | undefined;
+    bodySerializer: (json: string) => string;
+    parseAs: "text";
+    fetch: (request: Request) => Promise<Response>;
+  },
+) => Promise<{ data?: string; response: Response }>;
+
+export function createSend(options: CoreOptions): Send {
+  const { apiKey, fetch: baseFetch } = options;
+  // Its own openapi-fetch client, so middleware added to `raw` cannot reach into the pipeline.
+  const client = createClient({ baseUrl: options.baseUrl, headers: options.headers });
+  // The operation's own types are enforced by the generated method that calls `send`.
+  const request = client.request as unknown as RequestAnyPath;
+
+  async function attempt(
+    operation: OperationDescriptor,
+    input: OperationInput,
+    json: string | undefined,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    if (signal?.aborted) throw abortError(signal);
+    // A timer and a listener rather than AbortSignal.timeout/any: fake timers can drive them in tests.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const forwardAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", forwardAbort, { once: true });
+    try {
+      const { data, response } = await request(operation.method, operation.path, {
+        params: { path: input.path, query: input.query },
+        body: json,
+        bodySerializer: serializedOnce,
+        parseAs: "text",
+        // Hands fetch a plain (url, init): undici streams the body of a `Request` it is given, which
+        // costs more per call than sending the text it was built from.
+        fetch: async (prepared) => {
+          const response = await baseFetch(prepared.url, {
+            method: prepared.method,
+            headers: prepared.headers,
+            body: json ?? null,
+            signal: controller.signal,
+          });
+          if (response.ok) return response;
+          throw errorFromResponse(response.status, response.headers, await response.text(), apiKey);
+        },
+      });
+      return parseSuccess(response, data);
+    } catch (error) {
+      if (error instanceof LoopsError) throw error;
+      if (timedOut) {
+        throw new APIConnectionTimeoutError(`No response within ${timeoutMs} ms.`, {
+          cause: error,
+        });
+      }
+      if (signal?.aborted) throw abortError(signal);
+      throw new APIConnectionError("Connection error: the request got no response.", {
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", forwardAbort);
+    }
+  }
+
+  return async function send(operation, input, requestOptions = {}) {
+    const timeoutMs = checkTimeout(requestOptions.timeoutMs ?? options.timeoutMs);
+    const maxRetries = checkMaxRetries(requestOptions.maxRetries ?? options.maxRetries);
+    const retryServerErrors = options.retryOnServerErrors ?? operation.idempotent;
+    checkPathParameters(operation, input.path);
+    const json = input.body === undefined ? undefined : JSON.stringify(input.body);
+    const { signal } = requestOptions;
+    for (let retry = 0; ; retry++) {
+      try {
+        return await attempt(operation, input, json, timeoutMs, signal);
+      } catch (error) {
+        const delay =
+          retry < maxRetries && error instanceof LoopsError
+            ? retryDelayMs(error, retry, retryServerErrors)
+            : undefined;
+        if (delay === undefined) throw error;
+        await sleep(delay, signal);
+      }
+    }
+  };
+}
+
+/** The pipeline serializes the body once per call, so every attempt sends the same text. */
+const serializedOnce = (json: string) => json;
+
+/** The names of the path template's parameters, in order. */
+export function pathParameterNames(path: string): string[] {
+  return [...path.matchAll(/\{([^{}]+)\}/g)].map((match) => match[1] as string);
+}
+
+/** openapi-fetch percent-encodes path parameters; what encoding leaves as a path step is refused. */
+function checkPathParameters(
+  operation: OperationDescriptor,
+  values: Record<string, unknown> | undefined,
+): void {
+  for (const name of pathParameterNames(operation.path)) {
+    const value = values?.[name];
+    if (typeof value !== "string" || value === "" || value === "." || value === "..") {
+      throw new LoopsError(
+        `${name} must be a non-empty string other than "." and "..", got ${JSON.stringify(value) ?? value}.`,
+      );
+    }
+  }
+}
+
+/** The class of each status the contract documents; 429 and 5xx are built apart. */
+const errorClassByStatus: Record<number, typeof BadRequestError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  404: NotFoundError,
+  405: MethodNotAllowedError,
+  409: ConflictError,
+  413: PayloadTooLargeError,
+  422: UnprocessableEntityError,
+};
+
+function errorFromResponse(
+  status: number,
+  headers: Headers,
+  text: string,
+  apiKey: string,
+): APIError {
+  // A body that echoes the key (a proxy's debug page, say) must not carry it into logs.
+  const rawBody = text.replaceAll(apiKey, "[redacted]");
+  const body = parseJson(rawBody);
+  if (status === 429) {
+    return new RateLimitError(headers, body, rawBody, readRateLimitHints(headers, Date.now()));
+  }
+  const ErrorClass =
+    errorClassByStatus[status] ?? (status >= 500 ? InternalServerError : UnexpectedStatusError);
+  return new ErrorClass(status, headers, body, rawBody);
+}
+
+/** Every success body in the contract is a JSON object (the build checks it). */
+function parseSuccess(response: Response, text: string | undefined): unknown {
+  const body = parseJson(text ?? "");
+  if (typeof body === "object" && body !== null && !Array.isArray(body)) return body;
+  throw new UnexpectedStatusError(
+    response.status,
+    response.headers,
+    body,
+    text ?? "",
+    `${response.status} response is not a JSON object`,
+  );
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function abortError(signal: AbortSignal): APIUserAbortError {
+  return new APIUserAbortError("Aborted by the caller.", { cause: signal.reason });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal as AbortSignal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export function checkTimeout(timeoutMs: number): number {
+  if (!(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) {
+    throw new LoopsError("timeoutMs must be a number of milliseconds above 0 (at most 2^31 - 1).");
+  }
+  return timeoutMs;
+}
+
+export function checkMaxRetries(maxRetries: number): number {
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new LoopsError("maxRetries must be an integer of 0 or more.");
+  }
+  return maxRetries;
+}

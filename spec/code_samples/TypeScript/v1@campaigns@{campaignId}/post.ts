@@ -1,0 +1,26 @@
+import { ConflictError, createLoopsClient } from "@loops-contract/client";
+
+const apiKey = process.env.LOOPS_API_KEY;
+if (!apiKey) throw new Error("Set LOOPS_API_KEY first.");
+
+const loops = createLoopsClient({ apiKey });
+
+try {
+  // A segment with an inline filter on top of it, sent at a set time.
+  const campaign = await loops.campaigns.update("cln0y4p6r003yl70i1j2k3l4m", {
+    audienceSegmentId: "clr4c8t0v008yl70x3y4z5a6b",
+    audienceFilter: {
+      match: "all",
+      conditions: [
+        { type: "property", key: "plan", operator: "equals", value: "pro" },
+        { type: "optIn", status: "accepted" },
+      ],
+    },
+    scheduling: { method: "schedule", timestamp: "2026-04-01T09:00:00.000Z" },
+  });
+  console.log(campaign.status, campaign.scheduling);
+} catch (error) {
+  if (!(error instanceof ConflictError)) throw error;
+  // Sent already: only name and campaignGroupId can still change.
+  console.error(error.message);
+}

@@ -1,0 +1,2 @@
+curl -sS -i -X GET "https://app.loops.so/api/v1/campaign-groups?perPage=50" \
+  -H "Authorization: Bearer $LOOPS_API_KEY"

@@ -1,0 +1,2 @@
+curl -sS -i -X GET https://app.loops.so/api/v1/email-messages/cmn5zia4i0017tzli8ric8giv/guardian \
+  -H "Authorization: Bearer $LOOPS_API_KEY"
