@@ -102,6 +102,7 @@ function gate(extraEnv = {}) {
     console.error(
       `pnpm test failed, so there are no figures:\n${String(error.stdout).slice(-4000)}`,
     );
+    for (const file of summaries()) if (!before.has(file)) rmSync(join(summariesDir, file));
     restore();
     process.exit(1);
   }
