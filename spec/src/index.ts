@@ -5,7 +5,7 @@
 // contract through it.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 
@@ -152,13 +152,26 @@ export function deref(node: JsonObject): JsonObject {
   return typeof node.$ref === "string" ? resolve(node.$ref).node : node;
 }
 
-// Strict, so a misspelt schema keyword in the contract fails loudly instead of being ignored. The
-// document's own top-level fields are declared as keywords so the whole document can be loaded once
-// and every schema in it compiled by pointer.
-export const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-addFormats.default(ajv);
-for (const field of Object.keys(contract)) ajv.addKeyword(field);
-ajv.addSchema(contract, "contract");
+/** How every ajv instance of the repository validates: strict, every error, formats on. */
+export const ajvOptions = { allErrors: true, strict: true, allowUnionTypes: true } as const;
+
+/**
+ * The one ajv set-up, with `document` (the contract by default) loaded as `contract`. Extra
+ * options only change how code is generated (`code: { source: true, esm: true }` for standalone
+ * validators, say), never what validates: `ajvOptions` win over them.
+ */
+export function createAjv(extraOptions: Options = {}, document: JsonObject = contract): Ajv2020 {
+  // Strict, so a misspelt schema keyword in the contract fails loudly instead of being ignored.
+  // The document's own top-level fields are declared as keywords so the whole document can be
+  // loaded once and every schema in it compiled by pointer.
+  const instance = new Ajv2020({ ...extraOptions, ...ajvOptions });
+  addFormats.default(instance);
+  for (const field of Object.keys(document)) instance.addKeyword(field);
+  instance.addSchema(document, "contract");
+  return instance;
+}
+
+export const ajv = createAjv();
 
 const validators = new Map<string, ValidateFunction>();
 

@@ -3,6 +3,7 @@ import {
   checkMaxRetries,
   checkTimeout,
   createSend,
+  type Logger,
   type OperationDescriptor,
   type OperationInput,
   pathParameterNames,
@@ -39,6 +40,14 @@ export interface LoopsClientOptions {
   headers?: Record<string, string> | undefined;
   /** Sent as `User-Agent`. */
   userAgent?: string | undefined;
+  /**
+   * Checks every response (status, required headers, body) against the contract: `"warn"` logs a
+   * drift through `logger`, `"throw"` throws a `ResponseValidationError` (from
+   * `@loops-contract/client/validation`). Default off: the validators are then never loaded.
+   */
+  validateResponses?: "warn" | "throw" | undefined;
+  /** Where `validateResponses: "warn"` writes. Default `console`. */
+  logger?: Logger | undefined;
 }
 
 export type LoopsClient = Resources & {
@@ -68,6 +77,8 @@ export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
     timeoutMs: checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     maxRetries: checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES),
     retryOnServerErrors: options.retryOnServerErrors,
+    validateResponses: checkValidateResponses(options.validateResponses),
+    logger: options.logger,
   });
 
   const byOperationId = new Map<string, OperationDescriptor>();
@@ -121,4 +132,9 @@ function checkApiKey(apiKey: unknown): string {
     throw new LoopsError("Invalid Loops API key: it contains characters not allowed in a header.");
   }
   return apiKey.trim();
+}
+
+function checkValidateResponses(mode: unknown): "warn" | "throw" | undefined {
+  if (mode === undefined || mode === "warn" || mode === "throw") return mode;
+  throw new LoopsError('validateResponses must be "warn" or "throw".');
 }

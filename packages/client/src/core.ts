@@ -60,6 +60,14 @@ export interface CoreOptions {
   maxRetries: number;
   /** `undefined`: each operation's `x-idempotent` decides. */
   retryOnServerErrors: boolean | undefined;
+  /** `undefined`: responses are not validated, and the validators are never loaded. */
+  validateResponses: "warn" | "throw" | undefined;
+  /** `undefined`: `console`. */
+  logger: Logger | undefined;
+}
+
+export interface Logger {
+  warn(message: string): void;
 }
 
 export type Send = (
@@ -90,6 +98,7 @@ export function createSend(options: CoreOptions): Send {
   const client = createClient({ baseUrl: options.baseUrl, headers: options.headers });
   // The operation's own types are enforced by the generated method that calls `send`.
   const request = client.request as unknown as RequestAnyPath;
+  const checkResponse = responseCheck(options);
 
   async function attempt(
     operation: OperationDescriptor,
@@ -124,10 +133,19 @@ export function createSend(options: CoreOptions): Send {
             signal: controller.signal,
           });
           if (response.ok) return response;
-          throw errorFromResponse(response.status, response.headers, await response.text(), apiKey);
+          const error = errorFromResponse(
+            response.status,
+            response.headers,
+            await response.text(),
+            apiKey,
+          );
+          await checkResponse?.(operation, response, error.body, error);
+          throw error;
         },
       });
-      return parseSuccess(response, data);
+      const body = parseSuccess(response, data);
+      await checkResponse?.(operation, response, body);
+      return body;
     } catch (error) {
       if (error instanceof LoopsError) throw error;
       if (timedOut) {
@@ -165,6 +183,26 @@ export function createSend(options: CoreOptions): Send {
       }
     }
   };
+}
+
+/**
+ * Checks a response against the contract with the validators compiled at build time, imported on
+ * first use (then cached by the module loader) so that a client that does not validate never
+ * loads them.
+ */
+function responseCheck(options: CoreOptions) {
+  return (
+    options.validateResponses &&
+    (async (
+      operation: OperationDescriptor,
+      response: Response,
+      body: unknown,
+      statusError?: APIError,
+    ) => {
+      const { validateResponse } = await import("./validation.js");
+      validateResponse(options, operation.operationId, response, body, statusError);
+    })
+  );
 }
 
 /** The pipeline serializes the body once per call, so every attempt sends the same text. */

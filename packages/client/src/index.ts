@@ -6,7 +6,7 @@ export {
   type LoopsClient,
   type LoopsClientOptions,
 } from "./client.js";
-export type { RequestOptions } from "./core.js";
+export type { Logger, RequestOptions } from "./core.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,

@@ -1,0 +1,182 @@
+// Compiles the contract's response schemas into standalone validators on every build (ajv's
+// standalone code, with the spec module's ajv set-up), so the opt-in response validation ships
+// plain functions and no schema compiler. Writes src/response-validators.gen.ts:
+//   one validator per documented response body and header schema, and per oneOf/anyOf alternative
+//   (the runtime re-checks a value against each to say which field drifted), plus a table by
+//   operationId of each documented status: its body validator and its headers.
+import { writeFile } from "node:fs/promises";
+import { contract, createAjv, operations, resolve } from "@loops-contract/spec";
+import { _ } from "ajv/dist/2020.js";
+import standaloneCode from "ajv/dist/standalone/index.js";
+
+/** Keywords that only annotate: dropped from the compiled copy so the validators do not carry prose. */
+const ANNOTATIONS = new Set([
+  "title",
+  "description",
+  "examples",
+  "example",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "$comment",
+  "externalDocs",
+]);
+/** Keywords whose value maps names to subschemas (the names are data, not keywords). */
+const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
+/** Keywords whose value is data, kept as is. */
+const SCHEMA_DATA = new Set(["enum", "const", "required"]);
+
+function stripSchema(schema) {
+  if (Array.isArray(schema)) return schema.map(stripSchema);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const kept = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (ANNOTATIONS.has(keyword) || keyword.startsWith("x-")) continue;
+    if (SCHEMA_DATA.has(keyword)) kept[keyword] = value;
+    else if (SCHEMA_MAPS.has(keyword)) {
+      kept[keyword] = Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [name, stripSchema(sub)]),
+      );
+    } else kept[keyword] = stripSchema(value);
+  }
+  return kept;
+}
+
+/** The contract with its schemas (every `schema` field and `components.schemas`) stripped. */
+function stripDocument(node, inSchemas = false) {
+  if (Array.isArray(node)) return node.map((item) => stripDocument(item));
+  if (typeof node !== "object" || node === null) return node;
+  const copy = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (inSchemas || key === "schema") copy[key] = stripSchema(value);
+    else copy[key] = stripDocument(value, key === "schemas");
+  }
+  return copy;
+}
+
+const HEADER = `// @ts-nocheck ajv's standalone code is plain JavaScript.
+// Generated from the contract by scripts/validators.mjs on every build. Do not edit.
+`;
+
+const document = stripDocument(contract);
+// messages: false and verbose: the runtime words each error itself from its keyword, params and
+// schema; inlineRefs: false compiles each component once instead of into every schema using it.
+const ajv = createAjv(
+  {
+    code: { source: true, esm: true, formats: _`ajvFormats` },
+    messages: false,
+    verbose: true,
+    inlineRefs: false,
+  },
+  document,
+);
+
+const at = (pointer) =>
+  pointer
+    .split("/")
+    .slice(1)
+    .reduce((node, segment) => node[segment.replaceAll("~1", "/").replaceAll("~0", "~")], document);
+
+const exportNames = new Map();
+/** The standalone export for the schema at `pointer`, followed through `$ref`s. */
+function validatorFor(pointer) {
+  const target = resolve(pointer).pointer;
+  if (!exportNames.has(target)) exportNames.set(target, `v${exportNames.size}`);
+  return exportNames.get(target);
+}
+
+/** Every oneOf/anyOf alternative reachable from `pointer`, by its JSON text (what verbose errors carry). */
+const alternatives = new Map();
+const walked = new Set();
+function collectAlternatives(pointer) {
+  if (walked.has(pointer)) return;
+  walked.add(pointer);
+  const schema = at(pointer);
+  if (typeof schema !== "object" || schema === null) return;
+  if (typeof schema.$ref === "string") collectAlternatives(schema.$ref.slice(1));
+  for (const keyword of ["oneOf", "anyOf", "allOf", "prefixItems"]) {
+    (schema[keyword] ?? []).forEach((branch, index) => {
+      const branchPointer = `${pointer}/${keyword}/${index}`;
+      if (keyword === "oneOf" || keyword === "anyOf") {
+        alternatives.set(JSON.stringify(branch), validatorFor(branchPointer));
+      }
+      collectAlternatives(branchPointer);
+    });
+  }
+  for (const keyword of [
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "if",
+    "then",
+    "else",
+  ]) {
+    if (typeof schema[keyword] === "object") collectAlternatives(`${pointer}/${keyword}`);
+  }
+  for (const keyword of SCHEMA_MAPS) {
+    for (const name of Object.keys(schema[keyword] ?? {})) {
+      collectAlternatives(
+        `${pointer}/${keyword}/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`,
+      );
+    }
+  }
+}
+
+/** A header's schema in words, for "expected": its type and format, or its enum. */
+function describeHeader(pointer) {
+  const schema = at(resolve(pointer).pointer);
+  if (Array.isArray(schema.enum)) return `one of ${schema.enum.join(", ")}`;
+  const type = [schema.type].flat().join(" or ");
+  return schema.format ? `${type} (${schema.format})` : type;
+}
+
+const table = [];
+for (const operation of operations) {
+  const statuses = [];
+  for (const response of operation.responses) {
+    if (!/^\d{3}$/.test(response.status)) {
+      throw new Error(
+        `${operation.operationId}: response validation knows numeric statuses, not "${response.status}"`,
+      );
+    }
+    const headers = response.headers.map(
+      (header) =>
+        `[${JSON.stringify(header.name)}, ${header.required}, ${validatorFor(header.schemaPointer)}, ${JSON.stringify(describeHeader(header.schemaPointer))}]`,
+    );
+    if (response.body) collectAlternatives(resolve(response.body.schemaPointer).pointer);
+    const body = response.body ? validatorFor(response.body.schemaPointer) : "undefined";
+    statuses.push(`    ${response.status}: { body: ${body}, headers: [${headers.join(", ")}] },`);
+  }
+  table.push(
+    `  ${JSON.stringify(operation.operationId)}: {\n    method: ${JSON.stringify(operation.method.toUpperCase())},\n    path: ${JSON.stringify(operation.path)},\n    responses: {\n${statuses.map((line) => `  ${line}`).join("\n")}\n    },\n  },`,
+  );
+}
+
+const refs = Object.fromEntries(
+  [...exportNames].map(([pointer, name]) => [name, `contract#${pointer}`]),
+);
+const code = standaloneCode.default(ajv, refs);
+// ajv writes `require(...)` for its own runtime helpers even in ESM output; none may slip through.
+const required = code.match(/require\([^)]*\)/g);
+if (required) {
+  throw new Error(`The standalone validators need ${[...new Set(required)].join(", ")}: import it`);
+}
+
+await writeFile(
+  new URL("../src/response-validators.gen.ts", import.meta.url),
+  `${HEADER}import { fullFormats as ajvFormats } from "ajv-formats/dist/formats.js";
+${code}
+
+/** Each operation's documented statuses: the body's validator and each header [name, required, validator, expected]. */
+export const operations = {
+${table.join("\n")}
+};
+
+/** A validator for each oneOf/anyOf alternative, by the alternative's schema as JSON. */
+export const alternatives = new Map([
+${[...alternatives].map(([json, name]) => `  [${JSON.stringify(json)}, ${name}],`).join("\n")}
+]);
+`,
+);
