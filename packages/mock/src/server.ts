@@ -378,6 +378,12 @@ export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<
     if ("allow" in answerHeaders) answerHeaders.allow = allowFor(url.pathname);
     let body = output.body;
     const response = responseFor(operation, status);
+    // Prism always sends a header's first example; the one named like the body example goes with it.
+    const exampleName = preferences.example ?? response?.body?.examples[0]?.name;
+    for (const header of response?.headers ?? []) {
+      const named = header.examples.find((example) => example.name === exampleName);
+      if (named !== undefined) answerHeaders[header.name.toLowerCase()] = String(named.value);
+    }
     if (
       !behaviour.static &&
       preferences.example === undefined &&
