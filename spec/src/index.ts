@@ -4,10 +4,10 @@
 // in the repository: the client's generator, the mock, the contract tests and the docs all read the
 // contract through it.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { parse as parseYaml } from "yaml";
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -51,6 +51,8 @@ export interface DocumentedHeader {
   required: boolean;
   schema: JsonObject;
   schemaPointer: string;
+  /** The header's own named examples; a response with several body examples names them alike. */
+  examples: NamedExample[];
 }
 
 export interface JsonBody {
@@ -260,6 +262,7 @@ function responsesOf(operationPointer: string, operation: JsonObject): Documente
           required: header.node.required === true,
           schema: header.node.schema as JsonObject,
           schemaPointer: `${header.pointer}/schema`,
+          examples: namedExamples(header.pointer),
         };
       }),
       body: jsonBody(pointer, node),
@@ -388,7 +391,9 @@ export function invalidBodies(operationId: string): InvalidBody[] {
   const file = new URL(`invalid-bodies/${operationId}.yaml`, testDataDir);
   let rows: unknown;
   try {
-    rows = parseYaml(readFileSync(file, "utf8"));
+    // Loaded here, not at import: only tests read these tables, and every start-up pays for an import.
+    const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+    rows = parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new ContractError(`No table of invalid bodies for ${operationId}: ${String(error)}`);
   }

@@ -2,10 +2,10 @@
 // compiler at runtime). Loaded by the client only when `validateResponses` is on; importable on its
 // own as `@loops-contract/client/validation` to check responses from `raw`, say.
 //
-// What counts as drift is the drift check's rule: a missing required field or header, a changed
-// type, a value outside a closed enum or a constraint; never a field the contract does not know.
-// The drift package words each mismatch from the contract document; the client has no document at
-// runtime, so it words them here from the compiled validators' errors.
+// What counts as drift: a missing required field or header, a changed type, a value outside a
+// closed enum or a constraint, an undocumented status; never a field the contract does not know.
+// This is the one place it is decided: the drift check (`@loops-contract/drift`) calls
+// `checkResponse` too, so the client and the check cannot disagree on a response.
 import type { Logger } from "./core.js";
 import { type APIError, LoopsError } from "./errors.js";
 import { alternatives, operations } from "./response-validators.gen.js";
@@ -87,7 +87,9 @@ export function validateResponse(
   body: unknown,
   statusError?: APIError,
 ): void {
-  if (!validateResponses) return;
+  // A 5xx is an outage, not an answer about the contract: the client keeps it an
+  // InternalServerError for its retries (the drift check's HTTP layer retries it, then gives up).
+  if (!validateResponses || response.status >= 500) return;
   const drift = checkResponse(operationId, response.status, response.headers, body, apiKey);
   if (!drift) return;
   if (validateResponses === "warn") logger.warn(drift.message);
@@ -124,8 +126,10 @@ const toleratedKeywords = new Set(["additionalProperties", "unevaluatedPropertie
 
 /**
  * How one response departs from what the contract documents for `operationId`, or `undefined`
- * when it matches. `body` is the parsed JSON body (`undefined` when there was none). Nothing in
- * the result quotes a value from the response but enum-like codes, and never `secret` (the key).
+ * when it matches. `body` is the parsed JSON body (`undefined` when there was none). Any status the
+ * operation does not document is drift, a 5xx included (what to do about an outage is the
+ * caller's: `validateResponse` leaves it alone). Nothing in the result quotes a value from the
+ * response but enum-like codes, and never `secret` (the key).
  */
 export function checkResponse(
   operationId: string,
@@ -136,9 +140,6 @@ export function checkResponse(
 ): ResponseValidationDetails | undefined {
   const operation = documented[operationId];
   if (!operation) throw new TypeError(`The contract has no operation ${operationId}`);
-  // A 5xx is an outage, not an answer about the contract (the client throws it as an
-  // InternalServerError either way).
-  if (status >= 500) return undefined;
   const drifts = responseDrifts(operation, status, headers, body, secret);
   if (drifts.length === 0) return undefined;
   const { method, path } = operation;
@@ -383,7 +384,10 @@ function sharedDrift(
   return undefined;
 }
 
-/** A field's schema in words: its type, enum or constant, or the component it refers to. */
+/**
+ * A field's schema in words: its type, enum or constant, or the name of the component it refers to
+ * (`Pagination`, `CampaignScheduling`), which says more than "object" and can be looked up.
+ */
 function describeSchema(schema: unknown): string {
   if (typeof schema !== "object" || schema === null) return "any value";
   const node = schema as Record<string, unknown>;

@@ -2,7 +2,7 @@
 // with its exact path, unknown fields tolerated, the key never shown.
 import { describe, expect, test, vi } from "vitest";
 import { InternalServerError, LoopsError, NotFoundError, RateLimitError } from "../src/index.js";
-import { ResponseValidationError } from "../src/validation.js";
+import { checkResponse, ResponseValidationError } from "../src/validation.js";
 import { examples } from "./contract-examples.gen.js";
 import { API_KEY, clientWith, jsonResponse, rejectionOf, scriptedFetch } from "./helpers.js";
 
@@ -233,6 +233,19 @@ describe('validateResponses: "throw"', () => {
     const fetch = answering({ unexpected: true }, 503, {});
     const loops = clientWith(fetch, { validateResponses: "throw", maxRetries: 0 });
     expect(await rejectionOf(loops.campaigns.get(campaignId))).toBeInstanceOf(InternalServerError);
+  });
+
+  test("checkResponse on its own counts an undocumented 5xx as drift: outages are the caller's", () => {
+    const drift = checkResponse("getCampaign", 503, new Headers(), { unexpected: true });
+    expect(drift?.drifts).toEqual([
+      {
+        where: "status",
+        location: "",
+        kind: "undocumented-status",
+        expected: "one of 200, 400, 401, 404, 405, 429",
+        actual: "503",
+      },
+    ]);
   });
 
   test("every page of a list is validated", async () => {

@@ -58,7 +58,7 @@ export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftRe
       results.set(operation, {
         operation,
         status: answer.status,
-        drifts: findDrift(operation, answer.status, answer.headers, answer.body),
+        drifts: findDrift(operation, answer.status, answer.headers, answer.body, options.apiKey),
         notReached: undefined,
       });
       if (answer.status >= 200 && answer.status < 300) ids.collect(operation.path, answer.body);

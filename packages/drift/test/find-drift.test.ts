@@ -117,6 +117,20 @@ describe("findDrift", () => {
     expect(drifts[0]?.actual).toBe("a string (not shown)");
   });
 
+  it("never shows the key, even where a response echoes it where a code is expected", () => {
+    const apiKey = "sk-looks-like-a-code";
+    const body = changed((body) => {
+      body.status = apiKey;
+      delete body.createdAt;
+    });
+    const drifts = findDrift(operation, 201, rateLimitHeaders, body, apiKey);
+    expect(drifts.map((drift) => [drift.location, drift.kind, drift.actual])).toEqual([
+      ["/createdAt", "missing-field", "absent"],
+      ["/status", "enum", "a string (not shown)"],
+    ]);
+    expect(JSON.stringify(drifts)).not.toContain(apiKey);
+  });
+
   it("names a missing required rate-limit header and a header of the wrong type", () => {
     expect(driftOf(example, { "x-ratelimit-limit": "10" })).toEqual([
       {

@@ -1,27 +1,54 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { type PrismLogLevel, startMock } from "./index.js";
 
 const { values } = parseArgs({
   options: {
     dynamic: { type: "boolean", default: process.env.MOCK_DYNAMIC === "1" },
     seed: { type: "string", default: process.env.MOCK_SEED },
+    static: { type: "boolean", default: process.env.MOCK_STATIC === "1" },
+    "rate-limit": { type: "boolean", default: false },
   },
 });
+
+function fail(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
+
+const rateLimitEnv = process.env.MOCK_RATE_LIMIT;
+if (rateLimitEnv !== undefined && !/^[1-9]\d*$/.test(rateLimitEnv)) {
+  fail(`MOCK_RATE_LIMIT must be a positive whole number, got '${rateLimitEnv}'.`, 2);
+}
+if (values.seed !== undefined && !/^\d+$/.test(values.seed)) {
+  fail(`--seed must be a whole number, got '${values.seed}'.`, 2);
+}
+const rateLimit = rateLimitEnv === undefined ? values["rate-limit"] : Number(rateLimitEnv);
+
+// Loaded after the arguments are checked, so a wrong one is reported without loading Prism.
+const [{ contract }, { startMock }] = await Promise.all([
+  import("@loops-contract/spec"),
+  import("./index.js"),
+]);
 
 const mock = await startMock({
   port: Number(process.env.MOCK_PORT ?? 4010),
   host: process.env.MOCK_HOST ?? "127.0.0.1",
   dynamic: values.dynamic,
+  static: values.static,
+  rateLimit,
   ...(values.seed === undefined ? {} : { seed: Number(values.seed) }),
-  logLevel: (process.env.MOCK_LOG_LEVEL ?? "error") as PrismLogLevel,
-  onLog: (text) => process.stderr.write(text),
-});
+}).catch((error: unknown) => fail(`The mock could not start: ${String(error)}`, 1));
 
-const mode = values.dynamic ? `dynamic, seed ${values.seed ?? "random"}` : "static examples";
-console.log(`Prism mock of the Loops campaign contract (${mode}): ${mock.url}`);
-console.log(`Try: curl -i -X POST ${mock.url}/v1/campaigns -H 'Authorization: Bearer test' \\`);
-console.log(`       -H 'Content-Type: application/json' -d '{"name":"Spring announcement"}'`);
+const info = contract.info as { title: string; version: string };
+const mode = values.dynamic
+  ? `dynamic, seed ${values.seed ?? "random"}`
+  : values.static
+    ? "examples verbatim"
+    : "examples";
+const limit = mock.rateLimit === undefined ? "" : `, ${mock.rateLimit} requests/s per key`;
+console.log(
+  `Mock of ${info.title} ${info.version} ready at ${mock.url} (${mock.operationCount} operations, ${mode}${limit})`,
+);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

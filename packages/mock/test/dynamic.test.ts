@@ -1,40 +1,42 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import { contract, type Operation, operations, validatorAt } from "@loops-contract/spec";
+import { getHttpOperationsFromSpec } from "@stoplight/prism-http";
 import { describe, expect, test } from "vitest";
-import { startMock } from "../src/index.js";
+import { contractHash, startMock } from "../dist/index.js";
+import { send, validBody } from "./support/requests.js";
 
-const require = createRequire(import.meta.url);
-const contract = JSON.parse(
-  await readFile(require.resolve("@loops-contract/spec/openapi.json"), "utf8"),
-) as { components: object };
-
-// The OpenAPI document is not itself a JSON Schema, hence strict: false.
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats.default(ajv);
-ajv.addSchema({ $id: "contract", components: contract.components });
-const createdCampaign = ajv.compile({ $ref: "contract#/components/schemas/CreatedCampaign" });
+const operation = operations.find((o) => o.requestBody?.examples.length) as Operation;
 
 describe("dynamic mode", () => {
   test("generates bodies that conform, reproducibly for a seed", async () => {
     const generate = async (): Promise<unknown> => {
       const dynamic = await startMock({ dynamic: true, seed: 42 });
       try {
-        const response = await fetch(`${dynamic.url}/v1/campaigns`, {
-          method: "POST",
-          headers: { authorization: "Bearer test-key", "content-type": "application/json" },
-          body: '{"name":"x"}',
-        });
-        expect(response.status).toBe(201);
-        return await response.json();
+        const observed = await send(dynamic.url, operation, { body: validBody(operation) });
+        expect(observed.status).toBeLessThan(300);
+        const response = operation.responses.find((r) => r.status === String(observed.status));
+        const body: unknown = JSON.parse(observed.text);
+        const validate = validatorAt(response?.body?.schemaPointer as string);
+        expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+        return body;
       } finally {
         await dynamic.stop();
       }
     };
-    // Two separate Prism processes with the same seed.
-    const bodies = await Promise.all([generate(), generate()]);
-    expect(bodies[1]).toEqual(bodies[0]);
-    expect(createdCampaign(bodies[0]), JSON.stringify(createdCampaign.errors)).toBe(true);
+    const [first, second] = [await generate(), await generate()];
+    expect(second).toEqual(first);
+    const example = operation.responses.find((r) => r.status.startsWith("2"))?.body?.examples[0];
+    expect(first).not.toEqual(example?.value);
+  });
+});
+
+describe("Prism's reading of the contract, stored at build time", () => {
+  test("is this contract's, and what getHttpOperationsFromSpec reads from it now", async () => {
+    const stored = JSON.parse(
+      await readFile(new URL("../dist/prism-operations.json", import.meta.url), "utf8"),
+    ) as { contract: string; operations: unknown };
+    expect(stored.contract).toBe(contractHash(contract));
+    const live = await getHttpOperationsFromSpec(structuredClone(contract));
+    expect(stored.operations).toEqual(JSON.parse(JSON.stringify(live)));
   });
 });

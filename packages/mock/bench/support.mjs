@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { operations } from "@loops-contract/spec";
+
+/** The first operation that takes a body, and its first example: what "a valid create" is here. */
+export const operation = operations.find((o) => o.requestBody?.examples.length);
+export const requestBody = JSON.stringify(operation.requestBody.examples[0].value);
+export const headers = { authorization: "Bearer bench-key", "content-type": "application/json" };
+
+export async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Sends the valid request until it gets a 2xx; resolves with the time it did. */
+export async function firstSuccess(url, deadlineMs = 60_000) {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}${operation.path}`, {
+        method: operation.method.toUpperCase(),
+        headers,
+        body: requestBody,
+      });
+      await response.arrayBuffer();
+      if (response.ok) return performance.now();
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`${url} gave no 2xx within ${deadlineMs} ms`);
+}
+
+/** Starts a server process; `stop()` ends it and waits for its exit. */
+export function startProcess(command, args, env = {}) {
+  const child = spawn(command, args, {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, ...env },
+  });
+  const exited = once(child, "exit");
+  return {
+    child,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Middle value of a sample: start-ups are single process launches, not a loop for tinybench. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

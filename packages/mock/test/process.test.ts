@@ -1,0 +1,142 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type Server } from "node:net";
+import { fileURLToPath } from "node:url";
+import { type Operation, operations } from "@loops-contract/spec";
+import { describe, expect, test } from "vitest";
+import { startMock } from "../dist/index.js";
+import { json, send, validBody } from "./support/requests.js";
+
+// The CLI as users run it: `node dist/cli.js` (what `pnpm mock` starts), one process.
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const operation = operations.find((o) => o.requestBody?.examples.length) as Operation;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+function startCli(
+  env: Record<string, string>,
+  args: string[] = [],
+): {
+  child: ChildProcess;
+  output: { stdout: string; stderr: string };
+} {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output.stdout += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output.stderr += chunk.toString("utf8");
+  });
+  return { child, output };
+}
+
+function childrenOf(pid: number): string {
+  try {
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim();
+  } catch {
+    return ""; // pgrep exits 1 when there are none.
+  }
+}
+
+describe("the mock as a process", () => {
+  test("once the port accepts a connection every answer is the contract's; one ready line, no error line; SIGKILL leaves nothing", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child, output } = startCli({ MOCK_PORT: String(port) });
+    const exited = once(child, "exit");
+    // Poll from the first instant: a refused connection is fine, any answer must be documented.
+    let first: Awaited<ReturnType<typeof send>> | undefined;
+    for (let attempt = 0; attempt < 2000 && first === undefined; attempt += 1) {
+      try {
+        first = await send(url, operation, { body: validBody(operation) });
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    expect(first?.status, first?.text).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = output.stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`ready at ${url} \\(${operations.length} operations`));
+    expect(output.stderr).toBe("");
+
+    // Prism runs in this one process: nothing to orphan when it is killed without warning.
+    expect(childrenOf(child.pid as number)).toBe("");
+    child.kill("SIGKILL");
+    await exited;
+    expect(await portIsFree(port)).toBe(true);
+  });
+
+  test("`--dynamic --seed N --rate-limit` and MOCK_PORT: the seed's bodies, the documented limit", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child, output } = startCli({ MOCK_PORT: String(port) }, [
+      "--dynamic",
+      "--seed",
+      "7",
+      "--rate-limit",
+    ]);
+    const exited = once(child, "exit");
+    try {
+      while (!output.stdout.includes("ready")) await new Promise((r) => setTimeout(r, 10));
+      expect(output.stdout).toMatch(/dynamic, seed 7, 10 requests\/s per key\)\n$/);
+      const first = await send(url, operation, { body: validBody(operation) });
+      const second = await send(url, operation, { body: validBody(operation) });
+      expect(first.headers.get("x-ratelimit-remaining")).toBe("9");
+      expect(second.headers.get("x-ratelimit-remaining")).toBe("8");
+      const inProcess = await startMock({ dynamic: true, seed: 7 });
+      try {
+        const same = await send(inProcess.url, operation, {
+          headers: json,
+          body: validBody(operation),
+        });
+        expect(JSON.parse(first.text)).toEqual(JSON.parse(same.text));
+      } finally {
+        await inProcess.stop();
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  test("a port already taken fails at once with EADDRINUSE and exit code 1", async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const { child, output } = startCli({ MOCK_PORT: String(port) });
+      const [code] = await once(child, "exit");
+      expect(code).toBe(1);
+      expect(output.stderr).toContain("EADDRINUSE");
+      expect(output.stdout).toBe("");
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  test("MOCK_RATE_LIMIT that is not a whole number is refused before anything listens", async () => {
+    const { child, output } = startCli({ MOCK_RATE_LIMIT: "ten", MOCK_PORT: "0" });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(2);
+    expect(output.stderr).toContain("MOCK_RATE_LIMIT");
+  });
+});
