@@ -61,22 +61,14 @@ export function fieldRevealer(page: Page, root: string): () => Promise<Map<strin
   const chosen: string[] = [];
   const exhaustedMenus = new Set<string>();
   return async () => {
-    // Nothing left to do is only believed twice in a row, 100 ms apart: a loaded machine may still
-    // be rendering what the last click opened.
-    let idle = 0;
     for (let step = 0; step < 500; step++) {
       const { seen, acted, chosenTab } = await page.evaluate(revealStep, { chosen, root });
       for (const [section, names] of Object.entries(seen)) {
         fields.set(section, new Set([...(fields.get(section) ?? []), ...names]));
       }
       if (chosenTab) chosen.push(chosenTab);
-      if (acted || (await chooseNextMenuVariant(page, root, chosen, exhaustedMenus))) {
-        idle = 0;
-        continue;
-      }
-      idle += 1;
-      if (idle === 2) return fields;
-      await page.waitForTimeout(100);
+      if (acted) continue;
+      if (!(await chooseNextMenuVariant(page, root, chosen, exhaustedMenus))) return fields;
     }
     throw new Error("The page kept changing after 500 steps.");
   };
