@@ -12,7 +12,8 @@ try {
     audienceSegmentId: "clr4c8t0v008yl70x3y4z5a6b",
     scheduling: {
       method: "schedule",
-      timestamp: "2026-04-01T09:00:00.000Z",
+      // Loops refuses a time in the past: here, a week from now.
+      timestamp: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000).toISOString(),
     },
   });
   // Next: give the email message its subject and content

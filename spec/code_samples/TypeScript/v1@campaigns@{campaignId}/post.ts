@@ -16,7 +16,11 @@ try {
         { type: "optIn", status: "accepted" },
       ],
     },
-    scheduling: { method: "schedule", timestamp: "2026-04-01T09:00:00.000Z" },
+    // Loops refuses a time in the past: here, a week from now.
+    scheduling: {
+      method: "schedule",
+      timestamp: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000).toISOString(),
+    },
   });
   console.log(campaign.status, campaign.scheduling);
 } catch (error) {

@@ -7,6 +7,6 @@ curl -sS -i -X POST https://app.loops.so/api/v1/campaigns \
     "audienceSegmentId": "clr4c8t0v008yl70x3y4z5a6b",
     "scheduling": {
       "method": "schedule",
-      "timestamp": "2026-04-01T09:00:00.000Z"
+      "timestamp": "2031-04-01T09:00:00.000Z"
     }
   }'

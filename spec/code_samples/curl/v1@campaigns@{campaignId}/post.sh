@@ -20,6 +20,6 @@ curl -sS -i -X POST https://app.loops.so/api/v1/campaigns/cln0y4p6r003yl70i1j2k3
     },
     "scheduling": {
       "method": "schedule",
-      "timestamp": "2026-04-01T09:00:00.000Z"
+      "timestamp": "2031-04-01T09:00:00.000Z"
     }
   }'
