@@ -53,7 +53,7 @@ export interface LoopsClientOptions {
 export type LoopsClient = Resources & {
   /**
    * Any operation by its operationId, through the same pipeline as the named methods:
-   * `loops.call("getCampaign", { path: { campaignId } })`. A list resolves to its first page.
+   * `loops.call(operationId, { path, query, body }, options?)`. A list resolves to its first page.
    */
   call: Call<operations>;
   /** The plain openapi-fetch client: returns `{ data, error, response }` and never throws on a status. */
