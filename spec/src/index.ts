@@ -155,6 +155,19 @@ export function deref(node: JsonObject): JsonObject {
 }
 
 /** How every ajv instance of the repository validates: strict, every error, formats on. */
+/** JSON Schema keywords that only annotate a schema and never change what it accepts. */
+export const annotationKeywords: ReadonlySet<string> = new Set([
+  "title",
+  "description",
+  "examples",
+  "example",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "$comment",
+]);
+
 export const ajvOptions = { allErrors: true, strict: true, allowUnionTypes: true } as const;
 
 /**

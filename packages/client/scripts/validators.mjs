@@ -5,23 +5,10 @@
 //   (the runtime re-checks a value against each to say which field drifted), plus a table by
 //   operationId of each documented status: its body validator and its headers.
 import { writeFile } from "node:fs/promises";
-import { contract, createAjv, operations, resolve } from "@loops-contract/spec";
+import { annotationKeywords, contract, createAjv, operations, resolve } from "@loops-contract/spec";
 import { _ } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 
-/** Keywords that only annotate: dropped from the compiled copy so the validators do not carry prose. */
-const ANNOTATIONS = new Set([
-  "title",
-  "description",
-  "examples",
-  "example",
-  "default",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-  "$comment",
-  "externalDocs",
-]);
 /** Keywords whose value maps names to subschemas (the names are data, not keywords). */
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
 /** Keywords whose value is data, kept as is. */
@@ -32,7 +19,7 @@ function stripSchema(schema) {
   if (typeof schema !== "object" || schema === null) return schema;
   const kept = {};
   for (const [keyword, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(keyword) || keyword.startsWith("x-")) continue;
+    if (annotationKeywords.has(keyword) || keyword.startsWith("x-")) continue;
     if (SCHEMA_DATA.has(keyword)) kept[keyword] = value;
     else if (SCHEMA_MAPS.has(keyword)) {
       kept[keyword] = Object.fromEntries(

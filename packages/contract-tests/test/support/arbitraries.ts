@@ -1,4 +1,10 @@
-import { escapePointer, type JsonObject, resolve, validatorAt } from "@loops-contract/spec";
+import {
+  annotationKeywords,
+  escapePointer,
+  type JsonObject,
+  resolve,
+  validatorAt,
+} from "@loops-contract/spec";
 import fc from "fast-check";
 
 // fast-check arbitraries derived from the contract's JSON Schemas, walked by JSON pointer so that
@@ -31,17 +37,6 @@ const generated = new Set([
   "minimum",
   "maximum",
 ]);
-const annotations = new Set([
-  "title",
-  "description",
-  "examples",
-  "example",
-  "default",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-  "$comment",
-]);
 /** Keywords whose constraint the generator below does not build in: its output is filtered. */
 const filtered = [
   "allOf",
@@ -59,7 +54,8 @@ function isObject(value: unknown): value is JsonObject {
 
 function checkKeywords(pointer: string, node: JsonObject): void {
   for (const keyword of Object.keys(node)) {
-    if (generated.has(keyword) || annotations.has(keyword) || keyword.startsWith("x-")) continue;
+    if (generated.has(keyword) || annotationKeywords.has(keyword) || keyword.startsWith("x-"))
+      continue;
     throw new Error(`No generator for the keyword ${keyword} (at ${pointer})`);
   }
 }
