@@ -9,6 +9,11 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     // Threads start faster than forks; the files share one mock and nothing else.
     pool: "threads",
+    // One worker's modules (the contract, its compiled validators, the client) serve every file,
+    // instead of a fresh module graph per file.
+    isolate: false,
+    // The built mock (Prism bundled in) is loaded by Node as it is, not transformed by Vite.
+    server: { deps: { external: [/\/mock\/dist\//] } },
     // Every test is one or a few requests that share nothing: they run concurrently within a file.
     sequence: { concurrent: !againstRealServer },
     maxConcurrency: againstRealServer ? 1 : 16,

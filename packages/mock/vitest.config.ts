@@ -5,6 +5,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The built mock (Prism bundled in) is what ships: Node loads it as it is, not Vite.
     server: { deps: { external: [/\/mock\/dist\//] } },
+    // Each file starts its own mock and stops it: one worker's modules (Prism bundled in) serve
+    // them all, instead of a fresh module graph per file.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

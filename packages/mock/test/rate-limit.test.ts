@@ -1,4 +1,3 @@
-import { createLoopsClient } from "@loops-contract/client";
 import { type Operation, operations } from "@loops-contract/spec";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningMock, startMock } from "../dist/index.js";
@@ -50,29 +49,5 @@ describe("rate limiting (opt-in)", () => {
     const [other] = await sendAll(1, "another-key");
     expect(other?.status).toBeLessThan(300);
     expect(other?.headers.get("x-ratelimit-remaining")).toBe("9");
-  });
-
-  test("the client's 429 retry: it waits for the next window and every call succeeds", async () => {
-    const statuses: number[] = [];
-    const client = createLoopsClient({
-      apiKey: "retry-key",
-      baseUrl: mock.url,
-      maxRetries: 2,
-      fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        statuses.push(response.status);
-        return response;
-      },
-    });
-    const { namespace, name } = callable.sdkMethod;
-    const method = (
-      client as unknown as Record<string, Record<string, (body: unknown) => Promise<unknown>>>
-    )[namespace]?.[name];
-    if (method === undefined) throw new Error(`The client has no ${namespace}.${name}`);
-    const body = callable.requestBody?.examples[0]?.value;
-    const results = await Promise.all(Array.from({ length: 12 }, () => method(body)));
-    expect(results).toHaveLength(12);
-    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(2);
-    expect(statuses.filter((status) => status < 300)).toHaveLength(12);
   });
 });
