@@ -82,7 +82,7 @@ export async function openOperation(page, url, target) {
  * @param {import("playwright-core").Page} page
  * @param {{ tag: string, operation: string }} target the sidebar labels
  */
-export async function goToOperation(page, { tag, operation }) {
+async function goToOperation(page, { tag, operation }) {
   const sidebar = page.locator(".menu-content");
   const escaped = operation.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   // The sidebar entry reads "<summary> <method>"; the summary alone may start another one's.

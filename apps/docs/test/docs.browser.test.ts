@@ -5,10 +5,10 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { goToOperation, launchChromium } from "../scripts/browser.mjs";
+import { launchChromium } from "../scripts/browser.mjs";
 import { serveDocs } from "../scripts/serve.mjs";
 import { codeSamples, operations, paragraphs, requestFields, responseFields } from "./contract.js";
-import { fieldRevealer } from "./reveal.js";
+import { fieldRevealer, goThroughSidebar, showSamples, showStatus } from "./reveal.js";
 
 const screenshot = fileURLToPath(new URL("../test-results/docs.png", import.meta.url));
 const noDifference = { missing: [], unexpected: [] };
@@ -48,7 +48,7 @@ describe("the docs page in Chromium", () => {
     });
     page.on("pageerror", (error) => consoleErrors.push(error.message));
     // One page for every operation, as a reader reads it: through the sidebar, without reloading.
-    await page.goto(docs.url, { waitUntil: "networkidle" });
+    await page.goto(docs.url);
   });
 
   afterAll(async () => {
@@ -68,7 +68,7 @@ describe("the docs page in Chromium", () => {
     let revealFields: ReturnType<typeof fieldRevealer>;
 
     beforeAll(async () => {
-      await goToOperation(page, { tag: operation.tag, operation: operation.summary });
+      await goThroughSidebar(page, root, operation);
       revealFields = fieldRevealer(page, root);
     });
 
@@ -94,8 +94,7 @@ describe("the docs page in Chromium", () => {
       const tabs = page.locator(root).locator('[id$="/responses"] [role="tab"]');
       await expect(tabs.allInnerTexts()).resolves.toEqual(codes);
       for (const code of codes) {
-        await tabs.getByText(code, { exact: true }).click();
-        await page.locator(root).locator(`[id*="/response&c=${code}/"]`).first().waitFor();
+        await showStatus(page, root, code);
         const seenFields = await revealFields();
         expect(difference(seenFields.get(`response ${code}`), statuses.get(code)), code).toEqual(
           noDifference,
@@ -106,16 +105,14 @@ describe("the docs page in Chromium", () => {
     it("shows each of its code samples, exactly as in the contract", async () => {
       const samples = codeSamples(operation);
       expect(samples.length).toBeGreaterThan(0);
-      const labels = new RegExp(
-        `^(${[...samples.map((sample) => sample.label), "Payload"].join("|")})$`,
+      const shown = await showSamples(
+        page,
+        root,
+        samples.map((sample) => sample.label),
       );
-      for (const { label, source } of samples) {
-        await page.locator(root).getByRole("button", { name: labels }).click();
-        await page.getByRole("menuitem", { name: label, exact: true }).click();
-        const code = page.locator(root).locator('[data-testid="source-code"]').first();
-        expect(await code.isVisible()).toBe(true);
-        expect((await code.textContent())?.trimEnd()).toBe(source);
-      }
+      expect(
+        shown.map(({ label, visible, source }) => ({ label, visible, source: source?.trimEnd() })),
+      ).toEqual(samples.map(({ label, source }) => ({ label, visible: true, source })));
     });
   });
 

@@ -1,55 +1,282 @@
-// Walks one operation as a reader does: scrolls to each lazily rendered schema, opens every collapsed
-// one and clicks through every one-of variant (tabs, or a menu when nested). Collects the field
-// names seen in the operation's part of the page (`root`, a CSS selector), keyed by Redoc's
-// section: "request", "response 201", "response 400"...
+// Walks one operation as a reader does: goes to it through the sidebar, scrolls to each lazily
+// rendered schema, opens every collapsed one, clicks through every one-of variant (tabs, or a menu
+// when nested), every status tab and every sample. Collects the field names seen in the
+// operation's part of the page (`root`, a CSS selector), keyed by Redoc's section: "request",
+// "response 201", "response 400"...
+//
+// Each walk runs inside the page, in one round trip: it waits on what each click must change
+// rather than paying a protocol exchange per step. Every click first waits until its target is on
+// screen and is what a pointer at its centre would hit, as a real click needs.
 import type { Page } from "playwright-core";
 
-type StepResult = { seen: Record<string, string[]>; acted: boolean; chosenTab?: string };
+type Command =
+  | { kind: "open"; tag: string; summary: string }
+  | { kind: "reveal"; chosen: string[]; exhaustedMenus: string[] }
+  | { kind: "status"; code: string }
+  | { kind: "samples"; labels: string[] };
 
-/** One step, in the page: collect what is visible, then do the first thing left to do. */
-function revealStep({ chosen, root }: { chosen: string[]; root: string }): Promise<StepResult> {
-  const scope = document.querySelector(root);
-  if (!scope) throw new Error(`Nothing on the page matches ${root}`);
-  const seen: Record<string, string[]> = {};
-  for (const name of scope.querySelectorAll(".schema-name")) {
-    if (!name.checkVisibility()) continue;
-    const id = name.closest('[id*="t="]')?.id ?? "";
-    const section = id.includes("t=request")
-      ? "request"
-      : `response ${/t=response&c=(\d+)/.exec(id)?.[1]}`;
-    seen[section] = [...(seen[section] ?? []), name.textContent?.trim() ?? ""];
-  }
-  const visible = (selector: string) =>
-    [...scope.querySelectorAll<HTMLElement>(selector)].filter((element) =>
+interface Revealed {
+  seen: Record<string, string[]>;
+  chosen: string[];
+  exhaustedMenus: string[];
+}
+
+export interface ShownSample {
+  label: string;
+  visible: boolean;
+  source: string | undefined;
+}
+
+/** Runs in the page: everything a walk does, so that its helpers travel with it. */
+async function inPage({ root, command }: { root: string; command: Command }): Promise<unknown> {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  /** Waits for `condition`, frame by frame; false when it is still unmet after `ms`. */
+  const until = async (condition: () => boolean, ms = 10_000) => {
+    const end = performance.now() + ms;
+    // A click's render is usually done once the tasks it queued have run: no frame needed.
+    if (!condition()) await new Promise((done) => setTimeout(done));
+    while (!condition()) {
+      if (performance.now() > end) return false;
+      await frame();
+    }
+    return true;
+  };
+  const must = async (condition: () => boolean, what: string) => {
+    if (!(await until(condition))) throw new Error(`Waited in vain for ${what}.`);
+  };
+  /** Waits for a frame in which nothing on the page changed. */
+  const quiet = async () => {
+    let changes = 1;
+    const observer = new MutationObserver((records) => {
+      changes += records.length;
+    });
+    observer.observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+    for (let frames = 0; changes > 0 && frames < 100; frames++) {
+      changes = 0;
+      await frame();
+    }
+    observer.disconnect();
+  };
+  const visible = (selector: string, within: ParentNode) =>
+    [...within.querySelectorAll<HTMLElement>(selector)].filter((element) =>
       element.checkVisibility(),
     );
-  const settled = (result: StepResult, ms = 0) =>
-    new Promise<StepResult>((done) => requestAnimationFrame(() => setTimeout(done, ms, result)));
+  // What the reader reads: rendered text, as Playwright's innerText-based queries did.
+  // biome-ignore lint/performance/useDomNodeTextContent: the label as shown, not hidden text.
+  const label = (element: Element) => (element as HTMLElement).innerText.trim();
+  const uncovered = (element: HTMLElement) => {
+    const box = element.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > innerHeight || box.left < 0 || box.right > innerWidth)
+      element.scrollIntoView({ block: "center" });
+    const { left, top, width, height } = element.getBoundingClientRect();
+    return element.contains(document.elementFromPoint(left + width / 2, top + height / 2));
+  };
+  /**
+   * A reader's click, repeated until it does what it is for (`done`): one that lands while Redoc
+   * is still setting up what it just rendered can do nothing, and a reader clicks again. A click
+   * the page leaves unhandled must not navigate away from it either.
+   */
+  const press = async (element: HTMLElement, done: () => boolean, what: string) => {
+    const keepPage = (event: Event) => event.preventDefault();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) {
+        await quiet();
+        if (done()) return;
+      }
+      await must(() => uncovered(element), `"${label(element)}" to be on screen and uncovered`);
+      addEventListener("click", keepPage, { once: true });
+      element.click();
+      removeEventListener("click", keepPage);
+      if (await until(done, 2_000)) return;
+    }
+    throw new Error(`Clicked "${label(element)}" three times, in vain, for ${what}.`);
+  };
+  const menuItems = () => visible('[data-testid="dropdown-menu"] [role="menuitem"]', document);
+  /** Opens a variant or sample menu and picks the item `pick` names, or none. */
+  const choose = async (button: HTMLElement, pick: (labels: string[]) => string | undefined) => {
+    const what = `the menu of "${label(button)}"`;
+    await press(button, () => menuItems().length > 0, `${what} to open`);
+    const items = menuItems();
+    const wanted = pick(items.map(label));
+    const item = items.find((element) => label(element) === wanted);
+    await press(item ?? button, () => menuItems().length === 0, `${what} to close`);
+    return wanted;
+  };
+  const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-  // Redoc renders long schemas, and the inside of a nested one just opened, when they scroll into
-  // view: until then they are empty placeholders. One still there after a visit is visited again
-  // (a loaded machine renders late), up to 40 times 50 ms.
-  const placeholder = visible(
-    '[aria-hidden="true"][style*="min-height"], [data-schema-nested-open="true"] [aria-hidden="true"]:empty',
-  ).find((element) => Number(element.dataset.visits ?? 0) < 40);
-  if (placeholder) {
-    placeholder.dataset.visits = String(Number(placeholder.dataset.visits ?? 0) + 1);
-    placeholder.scrollIntoView({ block: "center" });
-    return settled({ seen, acted: true }, 50);
+  if (command.kind === "open") {
+    const sidebar = document.querySelector(".menu-content");
+    if (!sidebar) throw new Error("The page has no sidebar.");
+    // The sidebar entry reads "<summary> <method>"; the summary alone may start another one's.
+    const entry = new RegExp(`^${escaped(command.summary)}\\s*(get|post|put|patch|delete)$`, "i");
+    const link = () => visible("a", sidebar).find((element) => entry.test(label(element)));
+    if (!link()) {
+      const tag = visible("a", sidebar).find((element) => label(element) === command.tag);
+      if (!tag) throw new Error(`No sidebar entry ${command.tag}`);
+      await press(tag, () => link() !== undefined, `the operations of ${command.tag} to show`);
+    }
+    // The heading may also hold its anchor's label: it ends with the summary.
+    const title = new RegExp(`(^|\\s)${escaped(command.summary)}$`);
+    await press(
+      link() as HTMLElement,
+      () => visible("h1, h2", document).some((heading) => title.test(label(heading))),
+      `the heading of ${command.summary}`,
+    );
+    return null;
   }
-  const collapsed = visible('[data-schema-nested-open="false"] > button');
-  for (const button of collapsed) button.click();
-  if (collapsed.length > 0) return settled({ seen, acted: true });
-  // The last tab first: a nested switch comes after its parent's, and is seen before that one moves.
-  const tab = visible('[data-section-id="switcher"] [role="tab"]')
-    .map((element) => ({
-      element,
-      key: `${element.parentElement?.closest('[id*="t="]')?.id}>${element.title}`,
-    }))
-    .findLast(({ key }) => !chosen.includes(key));
-  if (!tab) return settled({ seen, acted: false });
-  tab.element.click();
-  return settled({ seen, acted: true, chosenTab: tab.key });
+
+  const scope = document.querySelector(root);
+  if (!scope) throw new Error(`Nothing on the page matches ${root}`);
+
+  if (command.kind === "status") {
+    const tab = visible('[id$="/responses"] [role="tab"]', scope).find(
+      (element) => label(element) === command.code,
+    );
+    if (!tab) throw new Error(`No status tab ${command.code}`);
+    await press(
+      tab,
+      () => scope.querySelector(`[id*="/response&c=${command.code}/"]`) !== null,
+      `the fields of status ${command.code}`,
+    );
+    return null;
+  }
+
+  if (command.kind === "samples") {
+    const shown: ShownSample[] = [];
+    for (const wanted of command.labels) {
+      // The menu's button reads the sample showing, or "Payload" before a sample is picked.
+      const button = visible('button[aria-haspopup="menu"]', scope).find((element) =>
+        [...command.labels, "Payload"].includes(label(element)),
+      );
+      if (!button) throw new Error("No samples menu");
+      await choose(button, (labels) => labels.find((name) => name === wanted));
+      // The code block fills in after the menu closes.
+      await quiet();
+      const code = scope.querySelector<HTMLElement>('[data-testid="source-code"]');
+      shown.push({
+        label: wanted,
+        visible: code?.checkVisibility() ?? false,
+        source: code?.textContent ?? undefined,
+      });
+    }
+    return shown;
+  }
+
+  const { chosen, exhaustedMenus } = command;
+  const seen: Record<string, string[]> = {};
+  const collect = () => {
+    for (const name of scope.querySelectorAll(".schema-name")) {
+      if (!name.checkVisibility()) continue;
+      const id = name.closest('[id*="t="]')?.id ?? "";
+      const section = id.includes("t=request")
+        ? "request"
+        : `response ${/t=response&c=(\d+)/.exec(id)?.[1]}`;
+      seen[section] = [...(seen[section] ?? []), name.textContent?.trim() ?? ""];
+    }
+  };
+  // Redoc renders long schemas, and the inside of a nested one just opened, when they scroll into
+  // view: until then they are empty placeholders.
+  const placeholders =
+    '[aria-hidden="true"][style*="min-height"], [data-schema-nested-open="true"] [aria-hidden="true"]:empty';
+  const unrendered = new Set<Element>();
+  for (let step = 0; step < 500; step++) {
+    collect();
+    const placeholder = visible(placeholders, scope).find((element) => !unrendered.has(element));
+    if (placeholder) {
+      const onScreen = () => {
+        const { top, bottom } = placeholder.getBoundingClientRect();
+        return bottom >= 0 && top <= innerHeight;
+      };
+      const rendered = () => !placeholder.isConnected || !placeholder.matches(placeholders);
+      placeholder.scrollIntoView({ block: "center" });
+      // One that no scrolling brings on screen, or that never renders, is left for the field
+      // comparison to report. The page may shift it away while what is above it renders: it is
+      // scrolled back each frame.
+      if (
+        !onScreen() ||
+        !(await until(() => {
+          if (rendered()) return true;
+          if (!onScreen()) placeholder.scrollIntoView({ block: "center" });
+          return false;
+        }))
+      )
+        unrendered.add(placeholder);
+      // What it rendered sets itself up after the render: a click before that can be lost.
+      await quiet();
+      continue;
+    }
+    const collapsed = visible('[data-schema-nested-open="false"] > button', scope);
+    for (const button of collapsed) {
+      await press(
+        button,
+        () => !button.isConnected || button.parentElement?.dataset.schemaNestedOpen === "true",
+        "a collapsed schema to open",
+      );
+    }
+    if (collapsed.length > 0) continue;
+    // The last tab first: a nested switch comes after its parent's, and is seen before that one moves.
+    const tab = visible('[data-section-id="switcher"] [role="tab"]', scope)
+      .map((element) => ({
+        element,
+        key: `${element.parentElement?.closest('[id*="t="]')?.id}>${element.title}`,
+      }))
+      .findLast(({ key }) => !chosen.includes(key));
+    if (tab) {
+      chosen.push(tab.key);
+      await press(
+        tab.element,
+        () => !tab.element.isConnected || tab.element.getAttribute("aria-selected") === "true",
+        `the variant ${tab.element.title}`,
+      );
+      continue;
+    }
+    // Nested one-ofs switch through a menu. A field can hold nested switches (a one-of inside a
+    // one-of): its id and the switch's place among the field's visible ones tell them apart.
+    const seenPerField = new Map<string, number>();
+    const menus = visible('[data-section-id="switcher"] button[aria-haspopup="menu"]', scope).map(
+      (button) => {
+        const field = button.parentElement?.closest('[id*="t="]')?.id ?? "";
+        const place = seenPerField.get(field) ?? 0;
+        seenPerField.set(field, place + 1);
+        return { button, item: `${field}#${place}` };
+      },
+    );
+    // The last menu first: a nested one comes after its parent's, and is explored before that one moves.
+    let switched = false;
+    for (const { button, item } of menus.reverse()) {
+      if (exhaustedMenus.includes(item)) continue;
+      const picked = await choose(button, (labels) =>
+        labels.find((name) => !chosen.includes(`${item}>${name}`)),
+      );
+      if (picked === undefined) {
+        exhaustedMenus.push(item);
+        continue;
+      }
+      chosen.push(`${item}>${picked}`);
+      switched = true;
+      break;
+    }
+    if (!switched) return { seen, chosen, exhaustedMenus } satisfies Revealed;
+  }
+  throw new Error("The page kept changing after 500 steps.");
+}
+
+function run(page: Page, root: string, command: Command): Promise<unknown> {
+  return page.evaluate(inPage, { root, command });
+}
+
+/** Goes to the operation through the sidebar: its tag first when needed, then the operation. */
+export async function goThroughSidebar(
+  page: Page,
+  root: string,
+  { tag, summary }: { tag: string; summary: string },
+): Promise<void> {
+  await run(page, root, { kind: "open", tag, summary });
 }
 
 /**
@@ -58,65 +285,32 @@ function revealStep({ chosen, root }: { chosen: string[]; root: string }): Promi
  */
 export function fieldRevealer(page: Page, root: string): () => Promise<Map<string, Set<string>>> {
   const fields = new Map<string, Set<string>>();
-  const chosen: string[] = [];
-  const exhaustedMenus = new Set<string>();
+  let chosen: string[] = [];
+  let exhaustedMenus: string[] = [];
   return async () => {
-    for (let step = 0; step < 500; step++) {
-      const { seen, acted, chosenTab } = await page.evaluate(revealStep, { chosen, root });
-      for (const [section, names] of Object.entries(seen)) {
-        fields.set(section, new Set([...(fields.get(section) ?? []), ...names]));
-      }
-      if (chosenTab) chosen.push(chosenTab);
-      if (acted) continue;
-      if (!(await chooseNextMenuVariant(page, root, chosen, exhaustedMenus))) return fields;
+    const revealed = (await run(page, root, {
+      kind: "reveal",
+      chosen,
+      exhaustedMenus,
+    })) as Revealed;
+    ({ chosen, exhaustedMenus } = revealed);
+    for (const [section, names] of Object.entries(revealed.seen)) {
+      fields.set(section, new Set([...(fields.get(section) ?? []), ...names]));
     }
-    throw new Error("The page kept changing after 500 steps.");
+    return fields;
   };
 }
 
-/** Nested one-ofs switch through a menu, which opens on real pointer input only. */
-async function chooseNextMenuVariant(
+/** Clicks the status tab `code` of the responses and waits for its fields. */
+export async function showStatus(page: Page, root: string, code: string): Promise<void> {
+  await run(page, root, { kind: "status", code });
+}
+
+/** Picks each sample by its label in the samples menu, and reads the code shown for it. */
+export async function showSamples(
   page: Page,
   root: string,
-  chosen: string[],
-  exhaustedMenus: Set<string>,
-): Promise<boolean> {
-  const switchers = page
-    .locator(root)
-    .locator('[data-section-id="switcher"] button[aria-haspopup="menu"]');
-  // A field can hold nested switches (a one-of inside a one-of): its id and the switch's place
-  // among the field's visible ones tell them apart.
-  const visibleSwitchers = await switchers.filter({ visible: true }).all();
-  const seenPerField = new Map<string, number>();
-  const keyed = [];
-  for (const switcher of visibleSwitchers) {
-    const field = await switcher.evaluate(
-      (button) => button.parentElement?.closest('[id*="t="]')?.id ?? "",
-    );
-    const place = seenPerField.get(field) ?? 0;
-    seenPerField.set(field, place + 1);
-    keyed.push({ switcher, item: `${field}#${place}` });
-  }
-  // The last menu first: a nested one comes after its parent's, and is explored before that one moves.
-  for (const { switcher, item } of keyed.reverse()) {
-    if (exhaustedMenus.has(item)) continue;
-    await switcher.click();
-    const options = page.locator('[data-testid="dropdown-menu"] [role="menuitem"]').filter({
-      visible: true,
-    });
-    for (const label of await options.allInnerTexts()) {
-      const key = `${item}>${label.trim()}`;
-      if (chosen.includes(key)) continue;
-      chosen.push(key);
-      await options.getByText(label.trim(), { exact: true }).click();
-      // Let Redoc render the variant before the next step reads the page.
-      await page.evaluate(
-        () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))),
-      );
-      return true;
-    }
-    exhaustedMenus.add(item);
-    await page.keyboard.press("Escape");
-  }
-  return false;
+  labels: string[],
+): Promise<ShownSample[]> {
+  return (await run(page, root, { kind: "samples", labels })) as ShownSample[];
 }
