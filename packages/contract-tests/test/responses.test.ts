@@ -1,6 +1,5 @@
 import { RateLimitError } from "@loops-contract/client";
 import { describe, expect, test } from "vitest";
-import { eachCase } from "./support/cases.js";
 import {
   examplePathParameters,
   firstRequestExample,
@@ -18,7 +17,6 @@ import {
   expectTypedError,
   hasGeneratedMethod,
   methodName,
-  noMethod,
   sendRaw,
 } from "./support/exchange.js";
 
@@ -64,25 +62,6 @@ describe("every documented status is reached and conforms", () => {
 
   test.skipIf(!againstMock).each(cases)(
     `$title Prefer: $prefer (raw fetch)${needsPrefer}`,
-    async ({ operation, status, example, value, prefer }) => {
-      const body = firstRequestExample(operation);
-      const observed = await sendRaw(operation, {
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        prefer,
-      });
-      expect(observed.status).toBe(status);
-      expectConformingResponse(operation, observed, prefer);
-      if (example !== undefined) expect(JSON.parse(observed.text)).toEqual(value);
-    },
-  );
-
-  eachCase(
-    cases.map((testCase) => ({
-      ...testCase,
-      method: methodName(testCase.operation),
-      skip: againstMock ? noMethod(testCase.operation) : needsPrefer,
-    })),
-    "$title Prefer: $prefer — $method's outcome",
     async ({ operation, status, example, value, prefer }) => {
       const body = firstRequestExample(operation);
       const observed = await sendRaw(operation, {
