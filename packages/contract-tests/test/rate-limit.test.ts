@@ -29,7 +29,6 @@ test("the client's 429 retry against the mock's limiter: it waits for the next w
       ),
     ),
   );
-  expect(calls.map(({ via }) => via)).toEqual(Array(limit + 2).fill("method"));
   for (const { outcome } of calls) expect(outcome).toHaveProperty("value");
   const exchanges = calls.flatMap(({ exchanges }) => exchanges);
   const statuses = exchanges.map((exchange) => exchange.response.status);
