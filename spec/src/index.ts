@@ -97,10 +97,73 @@ export interface Operation {
   sdkMethod: SdkMethod;
   /** `x-idempotent`: whether repeating the request leaves the same state (safe to retry blindly). */
   idempotent: boolean;
+  /** `x-sandbox`: what the mock's sandbox does with it (spec/SANDBOX.md). */
+  sandbox: SandboxOperation | undefined;
   pathParameters: Parameter[];
   queryParameters: Parameter[];
   requestBody: RequestBody | undefined;
   responses: DocumentedResponse[];
+}
+
+/** A request the sandbox refuses: the status, and the named example of it the answer carries. */
+export interface Refusal {
+  status: number;
+  example: string;
+  /** The message instead of the example's, with `{field}` filled in from the request body. */
+  message?: string;
+}
+
+export interface SandboxOperation {
+  resource: string;
+  action: "create" | "read" | "update" | "list" | "inspect";
+  /** `inspect`: the named 200 example it answers with, its `id` the record's. */
+  answer?: string;
+  /** Requests allowed per key per day of its clock. */
+  dailyQuota?: Refusal & { limit: number };
+}
+
+/** `x-sandbox-model`'s rules for one resource; every key is described in spec/SANDBOX.md. */
+export interface SandboxResource {
+  notFound: string;
+  defaults?: JsonObject;
+  defaultReferences?: Record<string, string>;
+  references?: Record<string, Refusal & { resource: string }>;
+  clears?: Record<string, string[]>;
+  companion?: {
+    resource: string;
+    example: string;
+    idField: string;
+    ownerField: string;
+    revisionField?: string;
+  };
+  schedule?: {
+    field: string;
+    timestampField: string;
+    statusField: string;
+    draft: string;
+    scheduled: string;
+    sending: string;
+    sent: string;
+    sendingMilliseconds: number;
+    notInFuture: Refusal;
+  };
+  lock?: Refusal & { when: JsonObject; allow: string[] };
+  revision?: Refusal & { field: string; expectedField: string };
+  patchMaps?: string[];
+  ownerLock?: Refusal & { resource: string; ownerField: string; unless: JsonObject };
+  maxBytes?: Record<string, Refusal & { bytes: number }>;
+  reserved?: Refusal & { match: JsonObject };
+  unique?: Record<string, Refusal>;
+}
+
+/** `x-sandbox-model`: how the contract's resources behave together in the mock's sandbox. */
+export interface SandboxModel {
+  /** The instant the examples were written at: seeded times keep their distance to it. */
+  examplesNow: string;
+  createdField: string;
+  updatedField: string;
+  pagination: { perPageParameter: string; cursorParameter: string; invalidCursor: Refusal };
+  resources: Record<string, SandboxResource>;
 }
 
 export class ContractError extends Error {
@@ -322,6 +385,9 @@ function readOperations(): Operation[] {
         description: String(raw.description ?? ""),
         sdkMethod: sdkMethodOf(raw["x-sdk-method"], where),
         idempotent: raw["x-idempotent"],
+        sandbox: isObject(raw["x-sandbox"])
+          ? (raw["x-sandbox"] as unknown as SandboxOperation)
+          : undefined,
         pathParameters: parameters.filter((parameter) => parameter.in === "path"),
         queryParameters: parameters.filter((parameter) => parameter.in === "query"),
         requestBody:
@@ -344,6 +410,11 @@ function readOperations(): Operation[] {
 
 /** Every operation of the contract, in the bundle's order. */
 export const operations: readonly Operation[] = readOperations();
+
+/** The contract's `x-sandbox-model`, if it has one; Spectral checks its shape and names. */
+export const sandboxModel: SandboxModel | undefined = isObject(contract["x-sandbox-model"])
+  ? (contract["x-sandbox-model"] as unknown as SandboxModel)
+  : undefined;
 
 export function getOperation(operationId: string): Operation {
   const found = operations.find((operation) => operation.operationId === operationId);

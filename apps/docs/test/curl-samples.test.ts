@@ -1,4 +1,4 @@
-// Every operation's curl sample, run as a reader would run it, against the Prism mock.
+// Every operation's curl sample, run as a reader would run it, against the mock's sandbox.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { type RunningMock, startMock } from "@loops-contract/mock";
@@ -82,11 +82,12 @@ describe("the curl samples", () => {
   );
 
   test.concurrent.each(samples)(
-    "$title: gets its success status and a conforming body from the mock",
+    "$title: gets its success status and a conforming body from the mock, on a fresh key",
     async ({ operation, source }) => {
       const command = source.replaceAll(productionUrl, mock.url.replace(/\/$/, ""));
+      // Each sample on a key of its own: a reader runs one sample on their own team's data.
       const { stdout } = await promisify(execFile)("sh", ["-c", command], {
-        env: { ...process.env, LOOPS_API_KEY: "test-api-key" },
+        env: { ...process.env, LOOPS_API_KEY: `curl-sample-${operation.operationId}` },
       });
       const response = parseIncludedResponse(stdout);
       const success = operation.responses.find((documented) => /^2\d\d$/.test(documented.status));

@@ -7,6 +7,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: process.env.MOCK_SEED },
     static: { type: "boolean", default: process.env.MOCK_STATIC === "1" },
     "rate-limit": { type: "boolean", default: false },
+    stateless: { type: "boolean", default: process.env.MOCK_STATELESS === "1" },
+    empty: { type: "boolean", default: process.env.MOCK_EMPTY === "1" },
   },
 });
 
@@ -36,6 +38,8 @@ const mock = await startMock({
   dynamic: values.dynamic,
   static: values.static,
   rateLimit,
+  stateless: values.stateless,
+  empty: values.empty,
   ...(values.seed === undefined ? {} : { seed: Number(values.seed) }),
 }).catch((error: unknown) => fail(`The mock could not start: ${String(error)}`, 1));
 
@@ -44,7 +48,9 @@ const mode = values.dynamic
   ? `dynamic, seed ${values.seed ?? "random"}`
   : values.static
     ? "examples verbatim"
-    : "examples";
+    : mock.stateful
+      ? `sandbox${values.empty ? ", every key a new team" : ""}`
+      : "examples";
 const limit = mock.rateLimit === undefined ? "" : `, ${mock.rateLimit} requests/s per key`;
 console.log(
   `Mock of ${info.title} ${info.version} ready at ${mock.url} (${mock.operationCount} operations, ${mode}${limit})`,

@@ -13,7 +13,10 @@ export function freshId(): string {
 }
 
 /** Sets, in `value`, every property a `required` error says is missing to null. */
-function fillMissingWithNull(value: Record<string, unknown>, validate: ValidateFunction): boolean {
+export function fillMissingWithNull(
+  value: Record<string, unknown>,
+  validate: ValidateFunction,
+): boolean {
   let filled = false;
   for (const error of validate.errors ?? []) {
     if (error.keyword !== "required") continue;

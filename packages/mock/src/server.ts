@@ -1,450 +1,85 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+// `node:http` over the engine: a request in, the engine's `Response` out.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  contract,
-  type JsonObject,
-  type Operation,
-  resolve,
-  validatorAt,
-} from "@loops-contract/spec";
-import { createLogger } from "@stoplight/prism-core";
-import {
-  createInstance,
-  getHttpOperationsFromSpec,
-  type IHttpConfig,
-  type IHttpNameValue,
-  type IHttpNameValues,
-  type IHttpRequest,
-} from "@stoplight/prism-http";
-import { parse as parseContentType } from "content-type";
-import { coherentBody, freshId } from "./coherent.js";
-import { explainFaults } from "./faults.js";
-import { type Preferences, parsePrefer } from "./prefer.js";
-import { RateLimiter, type RateLimitState } from "./rate-limit.js";
-import { allowFor, headerExamples, type Route, responseFor, route } from "./routes.js";
+import { createMockEngine, type MockBehaviour, type MockEngine, maxBodyBytes } from "./engine.js";
 
-export interface MockBehaviour {
-  /** Generate bodies from the schemas instead of serving the contract's examples. */
-  dynamic?: boolean | undefined;
-  /** Seed for dynamic mode, so generated bodies are reproducible. */
-  seed?: number | undefined;
-  /** Serve the examples verbatim: no request fields merged in, no fresh ids. */
-  static?: boolean | undefined;
-  /** Requests per second per API key; `true` for the contract's documented limit. Off by default. */
-  rateLimit?: number | boolean | undefined;
+export interface MockHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  engine: MockEngine;
 }
 
-/** Bodies beyond this are not read: 413 where the operation documents it, 400 elsewhere. */
-export const maxBodyBytes = 1024 * 1024;
-
-const rateLimitLimit = "x-ratelimit-limit";
-const rateLimitRemaining = "x-ratelimit-remaining";
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-type PrismOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-interface ReadBody {
-  bytes: Buffer;
-  tooLarge: boolean;
-}
-
-function readBody(req: IncomingMessage): Promise<ReadBody> {
+/**
+ * Reads at most one byte past the engine's limit, so that it can tell a body too large, and drops
+ * the rest as it arrives: the client still gets its answer, and memory stays bounded.
+ */
+function readCapped(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = 0;
+    let kept = 0;
     req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      // Past the limit the rest is read and dropped, so the client still gets its answer.
-      if (size <= maxBodyBytes) chunks.push(chunk);
+      if (kept > maxBodyBytes) return;
+      const room = maxBodyBytes + 1 - kept;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      chunks.push(part);
+      kept += part.length;
     });
-    req.on("end", () => resolve({ bytes: Buffer.concat(chunks), tooLarge: size > maxBodyBytes }));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
 
-function queryOf(searchParams: URLSearchParams): IHttpNameValues {
-  const query: IHttpNameValues = {};
-  for (const key of new Set(searchParams.keys())) {
-    const values = searchParams.getAll(key);
-    query[key] = values.length === 1 ? (values[0] as string) : values;
-  }
-  return query;
-}
-
-type BodyCheck = { ok: true; body: unknown } | { ok: false; fault: string };
-
-/** Reads and validates a request body against the operation's schema, naming the fault. */
-function checkBody(operation: Operation, req: IncomingMessage, bytes: Buffer): BodyCheck {
-  const requestBody = operation.requestBody;
-  if (requestBody === undefined) return { ok: true, body: undefined };
-  if (bytes.length === 0) {
-    return requestBody.required
-      ? { ok: false, fault: "Invalid request body: a JSON body is required." }
-      : { ok: true, body: undefined };
-  }
-  const contentType = req.headers["content-type"] ?? "";
-  if (parseContentType(contentType).type !== "application/json") {
-    return {
-      ok: false,
-      fault: `Invalid request body: Content-Type must be application/json, got '${contentType}'.`,
-    };
-  }
-  let body: unknown;
+/** The URL the client asked for, with its own host, so that `nextPage` leads back here. */
+function requestUrl(req: IncomingMessage): URL {
+  const path = req.url ?? "/";
   try {
-    body = JSON.parse(utf8.decode(bytes));
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message : "it is not UTF-8";
-    return { ok: false, fault: `Invalid request body: not valid JSON (${reason}).` };
-  }
-  const validate = validatorAt(requestBody.schemaPointer);
-  if (validate(body)) return { ok: true, body };
-  const faults = explainFaults(requestBody.schemaPointer, body);
-  const shown = faults.slice(0, 3).join("; ");
-  const more = faults.length > 3 ? ` (and ${faults.length - 3} more)` : "";
-  return { ok: false, fault: `Invalid request body: ${shown}${more}.` };
-}
-
-function schemaTypes(schemaPointer: string): string[] {
-  return [resolve(schemaPointer).node.type ?? []].flat().map(String);
-}
-
-/** A query or path value as the schema's type reads it: `"2"` is 2 for an integer. */
-function typed(schemaPointer: string, raw: string): unknown {
-  const types = schemaTypes(schemaPointer);
-  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(raw)) {
-    return Number(raw);
-  }
-  if (types.includes("boolean") && (raw === "true" || raw === "false")) return raw === "true";
-  return raw;
-}
-
-/** Checks path and query parameters against their schemas, naming the first fault. */
-function checkParameters(
-  operation: Operation,
-  pathParameters: Record<string, string>,
-  query: URLSearchParams,
-): string | undefined {
-  for (const parameter of [...operation.pathParameters, ...operation.queryParameters]) {
-    const where = parameter.in === "path" ? "path parameter" : "query parameter";
-    const values =
-      parameter.in === "path"
-        ? [pathParameters[parameter.name] ?? ""]
-        : query.getAll(parameter.name);
-    if (values.length === 0) {
-      if (parameter.required)
-        return `Invalid request: the required ${where} '${parameter.name}' is missing.`;
-      continue;
-    }
-    const value = schemaTypes(parameter.schemaPointer).includes("array")
-      ? values
-      : typed(parameter.schemaPointer, values.at(-1) as string);
-    if (validatorAt(parameter.schemaPointer)(value)) continue;
-    const faults = explainFaults(parameter.schemaPointer, value, parameter.name);
-    return `Invalid request: ${where} ${faults.join("; ")}.`;
-  }
-  return undefined;
-}
-
-/** Checks a preference against what the operation documents, before Prism looks for it. */
-function checkPreferences(operation: Operation, preferences: Preferences): string | undefined {
-  const { code, example } = preferences;
-  if (example === undefined) return undefined;
-  const responses =
-    code === undefined
-      ? operation.responses
-      : operation.responses.filter((r) => r.status === String(code));
-  const names = responses.flatMap((response) => response.body?.examples ?? []).map((e) => e.name);
-  if (names.includes(example)) return undefined;
-  const where = code === undefined ? "" : ` for ${code}`;
-  return `Prefer: example=${example} is not an example of this operation${where}; it has ${names.join(", ") || "none"}.`;
-}
-
-/** The documented `{ message }` body for a status, or its first example if that does not fit. */
-function messageBody(operation: Operation | undefined, status: number, message: string): unknown {
-  const response = operation && responseFor(operation, status);
-  if (response === undefined) return { message };
-  if (response.body === undefined) return undefined;
-  const body = { message };
-  if (validatorAt(response.body.schemaPointer)(body)) return body;
-  return response.body.examples[0]?.value ?? body;
-}
-
-/** A hash of the contract, to tell whether operations read at build time are still its own. */
-export function contractHash(document: unknown): string {
-  return createHash("sha256").update(JSON.stringify(document)).digest("hex");
-}
-
-/**
- * Prism's reading of the contract. Reading it takes Prism a few hundred cold milliseconds, so the
- * build stores the result (`dist/prism-operations.json`, JSON of the documented output of
- * `getHttpOperationsFromSpec`); it is used only if it was read from this very contract.
- */
-async function prismOperationsOf(document: JsonObject): Promise<PrismOperation[]> {
-  try {
-    const stored = JSON.parse(
-      await readFile(new URL("./prism-operations.json", import.meta.url), "utf8"),
-    ) as { contract: string; operations: PrismOperation[] };
-    if (stored.contract === contractHash(document)) return stored.operations;
+    return new URL(`http://${req.headers.host ?? "127.0.0.1"}${path}`);
   } catch {
-    // Not built (running from src/), or unreadable: read the contract now.
+    return new URL(`http://127.0.0.1${path.startsWith("/") ? path : `/${path}`}`);
   }
-  // Prism's dereferencer rewrites the document it gets: it gets its own copy.
-  return getHttpOperationsFromSpec(structuredClone(document));
 }
 
-export interface MockHandler {
-  (req: IncomingMessage, res: ServerResponse): void;
-  /** How many operations it serves. */
-  operationCount: number;
-  /** Requests per second per API key, when rate limiting is on. */
-  rateLimit: number | undefined;
-}
-
-/** Loads the contract into Prism and returns the request handler; nothing listens yet. */
 export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<MockHandler> {
-  const prismOperations = await prismOperationsOf(contract);
-  const prismOperationFor = new Map<Operation["path"], PrismOperation>(
-    prismOperations.map((operation) => [`${operation.method} ${operation.path}`, operation]),
-  );
-  const prism = createInstance(
-    {
-      checkSecurity: true,
-      validateRequest: false,
-      validateResponse: false,
-      errors: false,
-      upstreamProxy: undefined,
-      isProxy: false,
-      mock: { dynamic: false },
-    },
-    { logger: createLogger("MOCK", { level: "silent" }) },
-  );
-  const documentedLimit = Number(headerExamples.get(rateLimitLimit) ?? 10);
-  const limiter =
-    behaviour.rateLimit === undefined || behaviour.rateLimit === false
-      ? undefined
-      : new RateLimiter(behaviour.rateLimit === true ? documentedLimit : behaviour.rateLimit);
-  const seed = behaviour.seed === undefined ? undefined : String(behaviour.seed);
-
-  /** Headers the contract documents for this answer, with the limiter's and `Allow`'s values. */
-  function headersFor(
-    operation: Operation | undefined,
-    status: number,
-    rate: RateLimitState | undefined,
-    allow: string | undefined,
-  ): Record<string, string> {
-    const response = operation && responseFor(operation, status);
-    const names = response
-      ? response.headers.map((header) => header.name.toLowerCase())
-      : [rateLimitLimit, rateLimitRemaining];
-    const headers: Record<string, string> = {};
-    for (const name of names) {
-      const value = name === "allow" ? allow : headerExamples.get(name);
-      if (value !== undefined) headers[name] = value;
-    }
-    return withLimits(headers, rate);
-  }
-
-  function withLimits(
-    headers: Record<string, string>,
-    rate: RateLimitState | undefined,
-  ): Record<string, string> {
-    if (rate === undefined) return headers;
-    headers[rateLimitLimit] = String(rate.limit);
-    headers[rateLimitRemaining] = String(rate.remaining);
-    return headers;
-  }
-
-  function made(
-    operation: Operation | undefined,
-    status: number,
-    message: string,
-    rate: RateLimitState | undefined,
-    allow?: string,
-  ): Answer {
-    const body = messageBody(operation, status, message);
-    const headers = headersFor(operation, status, rate, allow);
-    return { status, headers, body };
-  }
-
-  function idFor(
-    operation: Operation,
-    status: number,
-    pathParameters: Record<string, string>,
-  ): string | undefined {
-    if (behaviour.dynamic) return undefined;
-    const last = /^\{(.+)\}$/.exec(operation.path.split("/").at(-1) ?? "")?.[1];
-    if (last !== undefined) return pathParameters[last];
-    return status === 201 ? freshId() : undefined;
-  }
-
-  async function answer(req: IncomingMessage, target: Route, read: ReadBody): Promise<Answer> {
-    if (target.kind === "noPath") {
-      return made(undefined, 404, `No operation at ${req.method} ${req.url}.`, undefined);
-    }
-    const operations = target.kind === "operation" ? [target.operation] : target.operations;
-    const rate = limiter?.take(String(req.headers.authorization ?? ""));
-    if (rate?.exceeded) {
-      const operation = operations[0] as Operation;
-      const response = responseFor(operation, 429);
-      return {
-        status: 429,
-        headers: headersFor(operation, 429, rate, undefined),
-        body: response?.body?.examples[0]?.value ?? { message: "Too many requests." },
-      };
-    }
-    if (target.kind === "wrongMethod") {
-      const message = `${req.method} is not allowed here; use ${target.allow}.`;
-      return made(target.operations[0], 405, message, rate, target.allow);
-    }
-    const { operation, pathParameters } = target;
-    if (read.tooLarge) {
-      const status = responseFor(operation, 413) ? 413 : 400;
-      return made(operation, status, `Request body is over ${maxBodyBytes} bytes.`, rate);
-    }
-    const prefer = req.headers.prefer;
-    const parsed = parsePrefer(Array.isArray(prefer) ? prefer.join(",") : prefer);
-    if (!parsed.ok) return made(operation, 400, parsed.message, rate);
-    const { preferences } = parsed;
-    const preferenceFault = checkPreferences(operation, preferences);
-    if (preferenceFault !== undefined) return made(operation, 400, preferenceFault, rate);
-    const url = new URL(req.url ?? "/", "http://mock.invalid");
-    const checked = checkBody(operation, req, read.bytes);
-    const parameterFault = checkParameters(operation, pathParameters, url.searchParams);
-
-    // Asked for a status the operation does not document (a 503 to test retries): it gets one.
-    if (preferences.code !== undefined && responseFor(operation, preferences.code) === undefined) {
-      const message = `Status ${preferences.code} as asked with Prefer; the contract does not document it here.`;
-      return made(undefined, preferences.code, message, rate);
-    }
-
-    const headers: IHttpNameValue = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      // Prism would negotiate `Accept`; Loops answers JSON whatever it says.
-      if (value === undefined || name === "accept" || name === "prefer") continue;
-      headers[name] = Array.isArray(value) ? value.join(", ") : value;
-    }
-    // Prism parses Content-Type and throws on one it cannot read: it gets only the one checked.
-    delete headers["content-type"];
-    if (checked.ok && checked.body !== undefined) headers["content-type"] = "application/json";
-    const input: IHttpRequest = {
-      method: operation.method,
-      url: { path: url.pathname, query: queryOf(url.searchParams) },
-      headers,
-      body: checked.ok ? checked.body : undefined,
-    };
-    const dynamic = preferences.dynamic ?? behaviour.dynamic ?? false;
-    const config: IHttpConfig = {
-      checkSecurity: true,
-      // The request was checked above, by the contract's one validator: Prism checks security.
-      validateRequest: false,
-      validateResponse: false,
-      errors: false,
-      upstreamProxy: undefined,
-      isProxy: false,
-      mock: {
-        dynamic,
-        ...(preferences.code === undefined ? {} : { code: preferences.code }),
-        ...(preferences.example === undefined ? {} : { exampleKey: preferences.example }),
-        ...(seed === undefined ? {} : { seed }),
-      },
-    };
-    const prismOperation = prismOperationFor.get(`${operation.method} ${operation.path}`);
-    if (prismOperation === undefined) throw new Error(`Prism did not read ${operation.pointer}`);
-    const result = await prism.request(input, [prismOperation], config)();
-    if (result._tag === "Left") {
-      const error = result.left as Error & { status?: number; detail?: string };
-      const status = error.status !== undefined && error.status < 500 ? error.status : 500;
-      return made(operation, status, error.detail ?? error.message, rate);
-    }
-    const { output } = result.right;
-    // Prism's security check (or a 401 asked for) comes first, as at Loops; then the request's.
-    if (output.statusCode !== 401) {
-      if (parameterFault !== undefined) return made(operation, 400, parameterFault, rate);
-      if (!checked.ok) return made(operation, 400, checked.fault, rate);
-    }
-
-    const status = output.statusCode;
-    const answerHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(output.headers ?? {})) {
-      if (value !== null && value !== undefined) answerHeaders[name.toLowerCase()] = String(value);
-    }
-    if ("allow" in answerHeaders) answerHeaders.allow = allowFor(url.pathname);
-    let body = output.body;
-    const response = responseFor(operation, status);
-    // Prism always sends a header's first example; the one named like the body example goes with it.
-    const exampleName = preferences.example ?? response?.body?.examples[0]?.name;
-    for (const header of response?.headers ?? []) {
-      const named = header.examples.find((example) => example.name === exampleName);
-      if (named !== undefined) answerHeaders[header.name.toLowerCase()] = String(named.value);
-    }
-    if (
-      !behaviour.static &&
-      preferences.example === undefined &&
-      status >= 200 &&
-      status < 300 &&
-      checked.ok &&
-      checked.body !== undefined &&
-      response?.body !== undefined
-    ) {
-      body = coherentBody({
-        request: checked.body,
-        example: body,
-        id: idFor(operation, status, pathParameters),
-        validate: validatorAt(response.body.schemaPointer),
-      });
-    }
-    return { status, headers: withLimits(answerHeaders, rate), body };
-  }
-
+  const engine = await createMockEngine(behaviour);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    let target: Route;
-    try {
-      target = route(
-        (req.method ?? "").toLowerCase(),
-        new URL(req.url ?? "/", "http://m").pathname,
-      );
-    } catch {
-      target = { kind: "noPath" };
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
     }
-    readBody(req)
-      .then((read) => answer(req, target, read))
-      .then(
-        (result) => send(res, result),
-        (error: unknown) =>
-          // Only a defect of the mock itself gets here; the fuzz tests keep it unreachable.
-          send(res, {
-            status: 500,
-            headers: {},
-            body: { message: `The mock failed: ${String(error)}` },
+    readCapped(req)
+      .then((bytes) => {
+        const method = req.method ?? "GET";
+        const hasBody = method !== "GET" && method !== "HEAD";
+        return engine(
+          new Request(requestUrl(req), {
+            method,
+            headers,
+            ...(hasBody
+              ? {
+                  body: new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length),
+                }
+              : {}),
           }),
-      );
+        );
+      })
+      .then(async (response) => {
+        if (res.headersSent || res.destroyed) return;
+        const payload = Buffer.from(await response.arrayBuffer());
+        res.writeHead(response.status, {
+          ...Object.fromEntries(response.headers),
+          "content-length": String(payload.length),
+        });
+        res.end(payload);
+      })
+      .catch((error: unknown) => {
+        // A request Fetch cannot represent (a header value undici refuses, say): the engine never saw it.
+        if (res.headersSent || res.destroyed) return;
+        const payload = JSON.stringify({ message: `The request cannot be read: ${String(error)}` });
+        res.writeHead(400, {
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(payload)),
+        });
+        res.end(payload);
+      });
   };
-  return Object.assign(handler, {
-    operationCount: prismOperations.length,
-    rateLimit: limiter?.limit,
-  });
-}
-
-function send(res: ServerResponse, { status, headers, body }: Answer): void {
-  if (res.headersSent || res.destroyed) return;
-  if (body === undefined) {
-    const { "content-type": _, ...withoutType } = headers;
-    res.writeHead(status, { ...withoutType, "content-length": "0" }).end();
-    return;
-  }
-  const payload = JSON.stringify(body);
-  res
-    .writeHead(status, {
-      ...headers,
-      "content-type": "application/json",
-      "content-length": String(Buffer.byteLength(payload)),
-    })
-    .end(payload);
+  return Object.assign(handler, { engine });
 }

@@ -7,13 +7,17 @@ const loops = createLoopsClient({ apiKey });
 
 try {
   const segment = await loops.audienceSegments.create({
-    name: "Pro plan, opted in",
-    description: "Paying customers on the Pro plan who confirmed their subscription.",
+    name: "Q1 signups with a company",
     filter: {
       match: "all",
       conditions: [
-        { type: "property", key: "plan", operator: "equals", value: "pro" },
-        { type: "optIn", status: "accepted" },
+        {
+          type: "property",
+          key: "createdAt",
+          operator: "between",
+          value: { from: "2026-01-01T00:00:00.000Z", to: "2026-03-31T23:59:59.000Z" },
+        },
+        { type: "property", key: "company", operator: "notEmpty" },
       ],
     },
   });

@@ -2,20 +2,23 @@ curl -sS -i -X POST https://app.loops.so/api/v1/audience-segments \
   -H "Authorization: Bearer $LOOPS_API_KEY" \
   -H "Content-Type: application/json" \
   -d '{
-    "name": "Pro plan, opted in",
-    "description": "Paying customers on the Pro plan who confirmed their subscription.",
+    "name": "Q1 signups with a company",
     "filter": {
       "match": "all",
       "conditions": [
         {
           "type": "property",
-          "key": "plan",
-          "operator": "equals",
-          "value": "pro"
+          "key": "createdAt",
+          "operator": "between",
+          "value": {
+            "from": "2026-01-01T00:00:00.000Z",
+            "to": "2026-03-31T23:59:59.000Z"
+          }
         },
         {
-          "type": "optIn",
-          "status": "accepted"
+          "type": "property",
+          "key": "company",
+          "operator": "notEmpty"
         }
       ]
     }

@@ -1,0 +1,757 @@
+// The sandbox: what each API key created and changed, per the contract's `x-sandbox` declarations
+// (spec/SANDBOX.md). Nothing here names a resource, an operation or a field of the contract: every
+// name comes from the model. It is synchronous from a request's checks to its write, so two
+// concurrent requests cannot both pass a check that only one of them may pass.
+import {
+  ContractError,
+  sandboxModel as contractModel,
+  operations as contractOperations,
+  type JsonObject,
+  type Operation,
+  type Refusal,
+  resolve,
+  type SandboxModel,
+  type SandboxResource,
+  validatorAt,
+} from "@loops-contract/spec";
+import { fillMissingWithNull, freshId } from "./coherent.js";
+
+export interface SandboxLimits {
+  /** API keys kept at once; past it the least recently used key starts again from the seed. */
+  keys?: number | undefined;
+  /** Created records kept per key and resource; past it the oldest created make room. */
+  recordsPerKey?: number | undefined;
+}
+
+export interface SandboxOptions {
+  /** Start every key as a new team: the reserved records and nothing else. */
+  empty?: boolean | undefined;
+  limits?: SandboxLimits | undefined;
+  /** Wall time in milliseconds; a key's clock adds its own offset. */
+  now?: (() => number) | undefined;
+}
+
+export const defaultLimits = { keys: 100, recordsPerKey: 10_000 } as const;
+
+export interface SandboxCall {
+  key: string;
+  operation: Operation;
+  pathParameters: Record<string, string>;
+  query: URLSearchParams;
+  /** The validated request body, if the operation takes one. */
+  body: unknown;
+  /** The request URL as the caller sent it, for `nextPage`. */
+  url: URL;
+}
+
+export interface SandboxAnswer {
+  status: number;
+  body: unknown;
+  /** The named example the answer is (a refusal), for the headers named like it. */
+  example?: string | undefined;
+}
+
+interface StoredRecord {
+  seq: number;
+  seed: boolean;
+  value: JsonObject;
+  /** When a published record sends, on its key's clock. */
+  sendAt?: number | undefined;
+}
+
+class Collection {
+  /** Ascending by `seq`, which follows the creation time: lists read it from the end. */
+  readonly items: StoredRecord[] = [];
+  readonly byId = new Map<string, StoredRecord>();
+  seedCount = 0;
+
+  add(record: StoredRecord): void {
+    this.items.push(record);
+    this.byId.set(String(record.value.id), record);
+    if (record.seed) this.seedCount += 1;
+  }
+
+  remove(id: string): StoredRecord | undefined {
+    const record = this.byId.get(id);
+    if (record === undefined) return undefined;
+    this.byId.delete(id);
+    this.items.splice(this.indexOfSeq(record.seq), 1);
+    return record;
+  }
+
+  /** The index of the last item whose seq is at most `seq`, or -1. */
+  indexAtOrBefore(seq: number): number {
+    let low = 0;
+    let high = this.items.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if ((this.items[middle] as StoredRecord).seq <= seq) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
+  }
+
+  private indexOfSeq(seq: number): number {
+    return this.indexAtOrBefore(seq);
+  }
+}
+
+interface KeyState {
+  offset: number;
+  nextSeq: number;
+  collections: Map<string, Collection>;
+  quota: Map<string, { day: string; used: number }>;
+}
+
+interface ResourcePlan {
+  name: string;
+  rules: SandboxResource;
+  read: Operation;
+  /** JSON pointer of the record's schema (the read answer's). */
+  schemaPointer: string;
+  /** Top-level fields whose schema is a date-time, moved with the key's clock when seeded. */
+  timeFields: string[];
+}
+
+class Refused {
+  constructor(
+    readonly refusal: Refusal,
+    readonly body: JsonObject,
+  ) {}
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function matches(value: JsonObject, pattern: JsonObject): boolean {
+  return Object.entries(pattern).every(([key, expected]) => value[key] === expected);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function successOf(operation: Operation) {
+  const response = operation.responses.find((r) => /^2\d\d$/.test(r.status) && r.body);
+  if (response?.body === undefined) {
+    throw new ContractError(`${operation.operationId} documents no 2xx body for the sandbox`);
+  }
+  return { status: Number(response.status), body: response.body };
+}
+
+function schemaProperties(pointer: string, seen = new Set<string>()): Map<string, JsonObject> {
+  const found = new Map<string, JsonObject>();
+  if (seen.has(pointer)) return found;
+  seen.add(pointer);
+  const { pointer: at, node } = resolve(pointer);
+  if (isObject(node.properties)) {
+    for (const name of Object.keys(node.properties)) {
+      found.set(name, resolve(`${at}/properties/${name}`).node);
+    }
+  }
+  if (Array.isArray(node.allOf)) {
+    node.allOf.forEach((_, index) => {
+      for (const [name, schema] of schemaProperties(`${at}/allOf/${index}`, seen)) {
+        if (!found.has(name)) found.set(name, schema);
+      }
+    });
+  }
+  return found;
+}
+
+/** A field the answer's schema refuses, for the 500 that must never be reached. */
+export class StoredShapeError extends Error {
+  override name = "StoredShapeError";
+}
+
+function conform(value: JsonObject, schemaPointer: string): JsonObject {
+  const validate = validatorAt(schemaPointer);
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    if (validate(value)) return value;
+    if (!fillMissingWithNull(value, validate)) break;
+  }
+  const error = validate.errors?.[0];
+  const field = (error?.instancePath ?? "").split("/").slice(1).join(".") || "(the body)";
+  throw new StoredShapeError(
+    `The sandbox's answer does not fit the contract: ${field} ${error?.message ?? "is invalid"}.`,
+  );
+}
+
+const propertyOrders = new Map<string, string[]>();
+
+/** The fields in the order the schema lists them, as the examples show them; others after. */
+function inSchemaOrder(value: JsonObject, schemaPointer: string): JsonObject {
+  let order = propertyOrders.get(schemaPointer);
+  if (order === undefined) {
+    order = [...schemaProperties(schemaPointer).keys()];
+    propertyOrders.set(schemaPointer, order);
+  }
+  const ordered: JsonObject = {};
+  for (const field of order) if (Object.hasOwn(value, field)) ordered[field] = value[field];
+  return Object.assign(ordered, value);
+}
+
+const cursorPattern = /^p([0-9a-z]{1,11})$/;
+
+export class Sandbox {
+  readonly #model: SandboxModel;
+  readonly #plans = new Map<string, ResourcePlan>();
+  readonly #seed = new Map<string, JsonObject[]>();
+  readonly #keys = new Map<string, KeyState>();
+  readonly #empty: boolean;
+  readonly #limits: Required<{ [K in keyof SandboxLimits]: number }>;
+  readonly #now: () => number;
+  readonly #examplesNow: number;
+
+  constructor(options: SandboxOptions = {}) {
+    if (contractModel === undefined) {
+      throw new ContractError("The contract has no x-sandbox-model: run the mock stateless");
+    }
+    this.#model = contractModel;
+    this.#empty = options.empty ?? false;
+    this.#limits = {
+      keys: options.limits?.keys ?? defaultLimits.keys,
+      recordsPerKey: options.limits?.recordsPerKey ?? defaultLimits.recordsPerKey,
+    };
+    this.#now = options.now ?? Date.now;
+    this.#examplesNow = Date.parse(this.#model.examplesNow);
+    for (const [name, rules] of Object.entries(this.#model.resources)) {
+      const read = contractOperations.find(
+        (operation) => operation.sandbox?.resource === name && operation.sandbox.action === "read",
+      );
+      if (read === undefined) throw new ContractError(`Resource ${name} has no read operation`);
+      const schemaPointer = successOf(read).body.schemaPointer;
+      const timeFields = [...schemaProperties(schemaPointer)]
+        .filter(([, schema]) => schema.format === "date-time")
+        .map(([field]) => field);
+      this.#plans.set(name, { name, rules, read, schemaPointer, timeFields });
+    }
+    this.#buildSeed();
+  }
+
+  /** Whether the sandbox answers this operation (the contract declares it `x-sandbox`). */
+  handles(operation: Operation): boolean {
+    return operation.sandbox !== undefined && this.#plans.has(operation.sandbox.resource);
+  }
+
+  /** The key's clock, in milliseconds. */
+  now(key: string): number {
+    return this.#now() + this.#state(key).offset;
+  }
+
+  advanceClock(key: string, milliseconds: number): number {
+    if (!Number.isFinite(milliseconds) || milliseconds < 0) {
+      throw new RangeError("The clock only moves forward: give a number of milliseconds >= 0.");
+    }
+    this.#state(key).offset += milliseconds;
+    return this.now(key);
+  }
+
+  /** Returns one key, or every key, to the seed. */
+  reset(key?: string): void {
+    if (key === undefined) this.#keys.clear();
+    else this.#keys.delete(key);
+  }
+
+  get keyCount(): number {
+    return this.#keys.size;
+  }
+
+  answer(call: SandboxCall): SandboxAnswer {
+    const declared = call.operation.sandbox;
+    if (declared === undefined)
+      throw new ContractError(`${call.operation.operationId} is not declared`);
+    const plan = this.#plan(declared.resource);
+    const state = this.#state(call.key);
+    try {
+      switch (declared.action) {
+        case "create":
+          return this.#create(plan, state, call);
+        case "read":
+          return this.#read(plan, state, call);
+        case "update":
+          return this.#update(plan, state, call);
+        case "list":
+          return this.#list(plan, state, call);
+        case "inspect":
+          return this.#inspect(plan, state, call);
+      }
+    } catch (error) {
+      if (error instanceof Refused) {
+        return { status: error.refusal.status, body: error.body, example: error.refusal.example };
+      }
+      throw error;
+    }
+  }
+
+  #plan(name: string): ResourcePlan {
+    const plan = this.#plans.get(name);
+    if (plan === undefined) throw new ContractError(`The sandbox model has no resource ${name}`);
+    return plan;
+  }
+
+  // --- seed -------------------------------------------------------------------------------
+
+  /**
+   * One rule: a resource's seed is every record in the 200 examples of its list operations, then
+   * of its read operation, in the contract's order; an id met again is another state of a record
+   * already seeded and is skipped. A seeded record whose companion no example holds gets one made
+   * like a create's. With `empty`, only the reserved records are kept.
+   */
+  #buildSeed(): void {
+    const ordered = [...this.#plans.values()];
+    for (const plan of ordered) {
+      const seen = new Map<string, JsonObject>();
+      const sources = contractOperations.filter(
+        (operation) =>
+          operation.sandbox?.resource === plan.name &&
+          (operation.sandbox.action === "list" || operation.sandbox.action === "read"),
+      );
+      sources.sort(
+        (a, b) => Number(b.sandbox?.action === "list") - Number(a.sandbox?.action === "list"),
+      );
+      for (const operation of sources) {
+        for (const example of successOf(operation).body.examples) {
+          const values =
+            isObject(example.value) && Array.isArray(example.value.data)
+              ? example.value.data
+              : [example.value];
+          for (const value of values) {
+            if (isObject(value) && typeof value.id === "string" && !seen.has(value.id)) {
+              seen.set(value.id, structuredClone(value));
+            }
+          }
+        }
+      }
+      this.#seed.set(plan.name, [...seen.values()]);
+    }
+    for (const plan of ordered) {
+      const companion = plan.rules.companion;
+      if (companion === undefined) continue;
+      const companions = this.#seed.get(companion.resource) ?? [];
+      const held = new Set(companions.map((value) => value.id));
+      for (const owner of this.#seed.get(plan.name) ?? []) {
+        const id = owner[companion.idField];
+        if (typeof id !== "string" || held.has(id)) continue;
+        const made = this.#companionValue(
+          plan,
+          String(owner.id),
+          id,
+          String(owner[this.#model.updatedField] ?? this.#model.examplesNow),
+        );
+        companions.push(made);
+        held.add(id);
+      }
+      this.#seed.set(companion.resource, companions);
+    }
+    for (const plan of ordered) {
+      const created = this.#model.createdField;
+      const values = this.#seed.get(plan.name) ?? [];
+      // Oldest first, so that seq follows creation time; a stable sort keeps the examples' order.
+      values.sort((a, b) =>
+        typeof a[created] === "string" && typeof b[created] === "string"
+          ? Date.parse(b[created] as string) < Date.parse(a[created] as string)
+            ? 1
+            : -1
+          : 0,
+      );
+      const reserved = plan.rules.reserved;
+      const kept = this.#empty
+        ? values.filter((value) => reserved !== undefined && matches(value, reserved.match))
+        : values;
+      this.#seed.set(plan.name, kept);
+    }
+  }
+
+  #companionValue(owner: ResourcePlan, ownerId: string, id: string, at: string): JsonObject {
+    const companion = owner.rules.companion;
+    if (companion === undefined) throw new ContractError(`${owner.name} has no companion`);
+    const plan = this.#plan(companion.resource);
+    const example = successOf(plan.read).body.examples.find((e) => e.name === companion.example);
+    if (!isObject(example?.value)) {
+      throw new ContractError(`No example ${companion.example} to make a ${plan.name} from`);
+    }
+    const value: JsonObject = structuredClone(example.value);
+    value.id = id;
+    value[companion.ownerField] = ownerId;
+    const revision = plan.rules.revision;
+    if (revision !== undefined) value[revision.field] = freshId();
+    for (const field of plan.timeFields) value[field] = at;
+    return value;
+  }
+
+  #state(key: string): KeyState {
+    let state = this.#keys.get(key);
+    if (state !== undefined) {
+      // Most recently used last, so eviction takes the first.
+      this.#keys.delete(key);
+      this.#keys.set(key, state);
+      return state;
+    }
+    state = { offset: 0, nextSeq: 1, collections: new Map(), quota: new Map() };
+    const shift = this.#now() - this.#examplesNow;
+    for (const plan of this.#plans.values()) {
+      const collection = new Collection();
+      for (const seeded of this.#seed.get(plan.name) ?? []) {
+        const value = structuredClone(seeded);
+        for (const field of plan.timeFields) value[field] = this.#shifted(value[field], shift);
+        const record: StoredRecord = { seq: state.nextSeq++, seed: true, value };
+        const schedule = plan.rules.schedule;
+        if (schedule !== undefined && value[schedule.statusField] === schedule.scheduled) {
+          const scheduling = value[schedule.field];
+          if (isObject(scheduling)) {
+            scheduling[schedule.timestampField] = this.#shifted(
+              scheduling[schedule.timestampField],
+              shift,
+            );
+            const at = Date.parse(String(scheduling[schedule.timestampField]));
+            if (Number.isFinite(at)) record.sendAt = at;
+          }
+        }
+        collection.add(record);
+      }
+      state.collections.set(plan.name, collection);
+    }
+    this.#keys.set(key, state);
+    while (this.#keys.size > this.#limits.keys) {
+      const oldest = this.#keys.keys().next().value as string;
+      this.#keys.delete(oldest);
+    }
+    return state;
+  }
+
+  #shifted(value: unknown, shift: number): unknown {
+    if (typeof value !== "string") return value;
+    const at = Date.parse(value);
+    return Number.isFinite(at) ? new Date(at + shift).toISOString() : value;
+  }
+
+  // --- reading and settling ---------------------------------------------------------------
+
+  #collection(state: KeyState, name: string): Collection {
+    const collection = state.collections.get(name);
+    if (collection === undefined) throw new ContractError(`No collection ${name}`);
+    return collection;
+  }
+
+  /** Moves a published record along its schedule to where the key's clock says it is. */
+  #settle(plan: ResourcePlan, record: StoredRecord, now: number): void {
+    const schedule = plan.rules.schedule;
+    if (schedule === undefined || record.sendAt === undefined) return;
+    const status =
+      now < record.sendAt
+        ? schedule.scheduled
+        : now < record.sendAt + schedule.sendingMilliseconds
+          ? schedule.sending
+          : schedule.sent;
+    record.value[schedule.statusField] = status;
+    if (status === schedule.sent) record.sendAt = undefined;
+  }
+
+  #find(plan: ResourcePlan, state: KeyState, call: SandboxCall, now: number): StoredRecord {
+    const idParameter = plan.read.pathParameters.at(-1)?.name;
+    const ownParameter = call.operation.pathParameters.at(-1)?.name;
+    const id = call.pathParameters[ownParameter ?? idParameter ?? ""];
+    const record = id === undefined ? undefined : this.#collection(state, plan.name).byId.get(id);
+    if (record === undefined) {
+      throw this.#refuse(call.operation, { status: 404, example: plan.rules.notFound }, {});
+    }
+    this.#settle(plan, record, now);
+    return record;
+  }
+
+  #refuse(operation: Operation, refusal: Refusal, fields: JsonObject): Refused {
+    const response = operation.responses.find((r) => r.status === String(refusal.status));
+    const example = response?.body?.examples.find((e) => e.name === refusal.example);
+    if (!isObject(example?.value)) {
+      throw new ContractError(
+        `${operation.operationId} has no ${refusal.status} example ${refusal.example}`,
+      );
+    }
+    const body: JsonObject = structuredClone(example.value);
+    if (refusal.message !== undefined) {
+      body.message = refusal.message.replace(/\{(\w+)\}/g, (_, name: string) =>
+        String(fields[name] ?? ""),
+      );
+    }
+    return new Refused(refusal, body);
+  }
+
+  #read(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const record = this.#find(plan, state, call, this.now(call.key));
+    return this.#success(call.operation, structuredClone(record.value));
+  }
+
+  #success(operation: Operation, value: JsonObject): SandboxAnswer {
+    const { status, body } = successOf(operation);
+    return { status, body: inSchemaOrder(conform(value, body.schemaPointer), body.schemaPointer) };
+  }
+
+  // --- writes -----------------------------------------------------------------------------
+
+  /** Checks what a create or an update sets; throws the refusal, changes nothing. */
+  #checkWrite(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    body: JsonObject,
+    self: StoredRecord | undefined,
+    now: number,
+  ): void {
+    const rules = plan.rules;
+    for (const [field, limit] of Object.entries(rules.maxBytes ?? {})) {
+      const value = body[field];
+      if (typeof value === "string" && Buffer.byteLength(value) > limit.bytes) {
+        throw this.#refuse(call.operation, limit, body);
+      }
+    }
+    for (const [field, reference] of Object.entries(rules.references ?? {})) {
+      const value = body[field];
+      if (typeof value !== "string") continue;
+      if (!this.#collection(state, reference.resource).byId.has(value)) {
+        throw this.#refuse(call.operation, reference, body);
+      }
+    }
+    for (const [field, rule] of Object.entries(rules.unique ?? {})) {
+      if (!(field in body)) continue;
+      for (const other of this.#collection(state, plan.name).items) {
+        if (other !== self && sameJson(other.value[field], body[field])) {
+          throw this.#refuse(call.operation, rule, body);
+        }
+      }
+    }
+    const schedule = rules.schedule;
+    const scheduling = schedule && body[schedule.field];
+    if (
+      schedule &&
+      isObject(scheduling) &&
+      typeof scheduling[schedule.timestampField] === "string"
+    ) {
+      const at = Date.parse(scheduling[schedule.timestampField] as string);
+      if (!(at > now)) throw this.#refuse(call.operation, schedule.notInFuture, body);
+    }
+  }
+
+  #create(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const body = isObject(call.body) ? call.body : {};
+    const now = this.now(call.key);
+    this.#checkWrite(plan, state, call, body, undefined, now);
+    const rules = plan.rules;
+    const at = new Date(now).toISOString();
+    const value: JsonObject = structuredClone(rules.defaults ?? {});
+    for (const [field, target] of Object.entries(rules.defaultReferences ?? {})) {
+      value[field] = this.#reservedId(state, target);
+    }
+    Object.assign(value, structuredClone(body));
+    value.id = freshId();
+    for (const field of plan.timeFields) value[field] = at;
+    if (rules.schedule !== undefined) value[rules.schedule.statusField] = rules.schedule.draft;
+    let companion: JsonObject | undefined;
+    if (rules.companion !== undefined) {
+      companion = this.#companionValue(plan, String(value.id), freshId(), at);
+      value[rules.companion.idField] = companion.id;
+    }
+    const stored = inSchemaOrder(conform(value, plan.schemaPointer), plan.schemaPointer);
+    const answer: JsonObject = structuredClone(stored);
+    const revisionField = rules.companion?.revisionField;
+    if (companion !== undefined && revisionField !== undefined) {
+      const companionRevision = this.#plan(rules.companion?.resource ?? "").rules.revision;
+      answer[revisionField] = companionRevision ? companion[companionRevision.field] : null;
+    }
+    const result = this.#success(call.operation, answer);
+    this.#collection(state, plan.name).add({ seq: state.nextSeq++, seed: false, value: stored });
+    if (companion !== undefined && rules.companion !== undefined) {
+      const companionPlan = this.#plan(rules.companion.resource);
+      this.#collection(state, companionPlan.name).add({
+        seq: state.nextSeq++,
+        seed: false,
+        value: inSchemaOrder(
+          conform(companion, companionPlan.schemaPointer),
+          companionPlan.schemaPointer,
+        ),
+      });
+    }
+    this.#evict(plan, state);
+    return result;
+  }
+
+  #reservedId(state: KeyState, resource: string): unknown {
+    const reserved = this.#plan(resource).rules.reserved;
+    if (reserved === undefined) return null;
+    for (const record of this.#collection(state, resource).items) {
+      if (matches(record.value, reserved.match)) return record.value.id;
+    }
+    return null;
+  }
+
+  /** Past the cap, the oldest created records make room, with their companions. */
+  #evict(plan: ResourcePlan, state: KeyState): void {
+    const collection = this.#collection(state, plan.name);
+    const companion = plan.rules.companion;
+    while (collection.items.length - collection.seedCount > this.#limits.recordsPerKey) {
+      const oldest = collection.items[collection.seedCount] as StoredRecord;
+      collection.remove(String(oldest.value.id));
+      if (companion !== undefined) {
+        this.#collection(state, companion.resource).remove(String(oldest.value[companion.idField]));
+      }
+    }
+  }
+
+  #update(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const body = isObject(call.body) ? call.body : {};
+    const now = this.now(call.key);
+    const record = this.#find(plan, state, call, now);
+    const rules = plan.rules;
+    if (rules.reserved !== undefined && matches(record.value, rules.reserved.match)) {
+      throw this.#refuse(call.operation, rules.reserved, body);
+    }
+    this.#checkWrite(plan, state, call, body, record, now);
+    const ownerLock = rules.ownerLock;
+    if (ownerLock !== undefined) {
+      const ownerId = record.value[ownerLock.ownerField];
+      const ownerPlan = this.#plan(ownerLock.resource);
+      const owner =
+        typeof ownerId === "string"
+          ? this.#collection(state, ownerPlan.name).byId.get(ownerId)
+          : undefined;
+      if (owner !== undefined) {
+        this.#settle(ownerPlan, owner, now);
+        if (!matches(owner.value, ownerLock.unless))
+          throw this.#refuse(call.operation, ownerLock, body);
+      }
+    }
+    const revision = rules.revision;
+    const fields = Object.entries(body).filter(([field]) => field !== revision?.expectedField);
+    const next: JsonObject = structuredClone(record.value);
+    for (const [field, value] of fields) {
+      if (rules.patchMaps?.includes(field) && isObject(value)) {
+        const map: JsonObject = isObject(next[field]) ? (next[field] as JsonObject) : {};
+        for (const [name, entry] of Object.entries(value)) {
+          if (entry === null) delete map[name];
+          else map[name] = entry;
+        }
+        if (Object.keys(map).length > 0) next[field] = map;
+        else delete next[field];
+      } else {
+        next[field] = structuredClone(value);
+      }
+    }
+    for (const [field, cleared] of Object.entries(rules.clears ?? {})) {
+      if (!(field in body)) continue;
+      for (const other of cleared) if (!(other in body)) next[other] = null;
+    }
+    const lock = rules.lock;
+    if (lock !== undefined && matches(record.value, lock.when)) {
+      const normalized = conform(structuredClone(next), plan.schemaPointer);
+      const changed = Object.keys(normalized).filter(
+        (field) => !lock.allow.includes(field) && !sameJson(normalized[field], record.value[field]),
+      );
+      if (changed.length > 0) throw this.#refuse(call.operation, lock, body);
+    }
+    if (revision !== undefined) {
+      const expected = body[revision.expectedField];
+      if (expected !== undefined && expected !== record.value[revision.field]) {
+        throw this.#refuse(call.operation, revision, body);
+      }
+      next[revision.field] = freshId();
+    }
+    let sendAt = record.sendAt;
+    const schedule = rules.schedule;
+    if (schedule !== undefined && schedule.field in body) {
+      const status = record.value[schedule.statusField];
+      if (status === schedule.draft || status === schedule.scheduled) {
+        const scheduling = next[schedule.field];
+        const timestamp = isObject(scheduling) ? scheduling[schedule.timestampField] : undefined;
+        sendAt = typeof timestamp === "string" ? Date.parse(timestamp) : now;
+      }
+    }
+    const updated = this.#model.updatedField;
+    if (plan.timeFields.includes(updated)) next[updated] = new Date(now).toISOString();
+    const stored = inSchemaOrder(conform(next, plan.schemaPointer), plan.schemaPointer);
+    const candidate: StoredRecord = { ...record, value: stored, sendAt };
+    this.#settle(plan, candidate, now);
+    const result = this.#success(call.operation, structuredClone(candidate.value));
+    record.value = candidate.value;
+    record.sendAt = candidate.sendAt;
+    return result;
+  }
+
+  #inspect(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const declared = call.operation.sandbox;
+    const now = this.now(call.key);
+    const record = this.#find(plan, state, call, now);
+    const quota = declared?.dailyQuota;
+    let spend: (() => void) | undefined;
+    if (quota !== undefined) {
+      const day = new Date(now).toISOString().slice(0, 10);
+      const id = call.operation.operationId;
+      const used = state.quota.get(id);
+      const count = used?.day === day ? used.used : 0;
+      if (count >= quota.limit) throw this.#refuse(call.operation, quota, {});
+      spend = () => state.quota.set(id, { day, used: count + 1 });
+    }
+    const example = successOf(call.operation).body.examples.find(
+      (e) => e.name === declared?.answer,
+    );
+    if (!isObject(example?.value)) {
+      throw new ContractError(
+        `${call.operation.operationId} has no 200 example ${declared?.answer}`,
+      );
+    }
+    const value: JsonObject = structuredClone(example.value);
+    if (typeof value.id === "string") value.id = record.value.id;
+    const result = this.#success(call.operation, value);
+    spend?.();
+    return result;
+  }
+
+  #list(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const { perPageParameter, cursorParameter, invalidCursor } = this.#model.pagination;
+    const now = this.now(call.key);
+    const perPageSchema = call.operation.queryParameters.find((p) => p.name === perPageParameter);
+    const asked = call.query.get(perPageParameter);
+    const perPage = asked === null ? Number(perPageSchema?.schema.default ?? 20) : Number(asked);
+    const collection = this.#collection(state, plan.name);
+    const cursor = call.query.get(cursorParameter);
+    let start = collection.items.length - 1;
+    if (cursor !== null) {
+      const match = cursorPattern.exec(cursor);
+      if (match === null) throw this.#refuse(call.operation, invalidCursor, {});
+      start = collection.indexAtOrBefore(Number.parseInt(match[1] as string, 36));
+    }
+    const data: JsonObject[] = [];
+    let index = start;
+    for (; index >= 0 && data.length < perPage; index -= 1) {
+      const record = collection.items[index] as StoredRecord;
+      this.#settle(plan, record, now);
+      data.push(structuredClone(record.value));
+    }
+    const next =
+      index >= 0 ? `p${(collection.items[index] as StoredRecord).seq.toString(36)}` : null;
+    let nextPage: string | null = null;
+    if (next !== null) {
+      const url = new URL(call.url.pathname, call.url.origin);
+      url.searchParams.set(perPageParameter, String(perPage));
+      url.searchParams.set(cursorParameter, next);
+      nextPage = url.href;
+    }
+    const total = collection.items.length;
+    return this.#success(call.operation, {
+      pagination: {
+        totalResults: total,
+        returnedResults: data.length,
+        perPage,
+        totalPages: Math.ceil(total / perPage),
+        nextCursor: next,
+        nextPage,
+      },
+      data,
+    });
+  }
+}

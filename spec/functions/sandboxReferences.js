@@ -1,0 +1,187 @@
+// Spectral's core functions check one place at a time; the sandbox's declarations point across the
+// document (a resource named by an operation, an example named under another operation's status),
+// and a dangling name would only surface as a mock that cannot start.
+const methods = ["get", "put", "post", "delete", "patch", "options", "head", "trace"];
+
+function operationsOf(document) {
+  const list = [];
+  for (const [path, pathItem] of Object.entries(document.paths ?? {})) {
+    for (const method of methods) {
+      const operation = pathItem?.[method];
+      if (operation) list.push({ path, method, operation });
+    }
+  }
+  return list;
+}
+
+function exampleNames(operation, status) {
+  const content = operation.responses?.[String(status)]?.content?.["application/json"];
+  return Object.keys(content?.examples ?? {});
+}
+
+function propertiesOf(schema, seen = new Set()) {
+  if (!schema || typeof schema !== "object" || seen.has(schema)) return [];
+  seen.add(schema);
+  return [
+    ...Object.keys(schema.properties ?? {}),
+    ...(schema.allOf ?? []).flatMap((part) => propertiesOf(part, seen)),
+  ];
+}
+
+export default function sandboxReferences(document) {
+  const model = document?.["x-sandbox-model"];
+  if (!model || typeof model.resources !== "object") return [];
+  const results = [];
+  const problem = (message, path) => results.push({ message, path });
+  const byResource = new Map();
+  for (const entry of operationsOf(document)) {
+    const declared = entry.operation["x-sandbox"];
+    if (!declared) continue;
+    const where = ["paths", entry.path, entry.method, "x-sandbox"];
+    if (!(declared.resource in model.resources)) {
+      problem(
+        `x-sandbox names the resource '${declared.resource}', which x-sandbox-model does not declare.`,
+        [...where, "resource"],
+      );
+      continue;
+    }
+    if (!byResource.has(declared.resource)) byResource.set(declared.resource, []);
+    byResource.get(declared.resource).push({ ...entry, declared, where });
+    if (
+      declared.answer !== undefined &&
+      !exampleNames(entry.operation, 200).includes(declared.answer)
+    ) {
+      problem(
+        `x-sandbox answers with '${declared.answer}', which is no named 200 example of this operation.`,
+        [...where, "answer"],
+      );
+    }
+    const quota = declared.dailyQuota;
+    if (quota && !exampleNames(entry.operation, quota.status).includes(quota.example)) {
+      problem(
+        `dailyQuota names '${quota.example}', which is no named ${quota.status} example of this operation.`,
+        [...where, "dailyQuota", "example"],
+      );
+    }
+  }
+
+  for (const [name, resource] of Object.entries(model.resources)) {
+    const at = ["x-sandbox-model", "resources", name];
+    const operations = byResource.get(name) ?? [];
+    const read = operations.find((entry) => entry.declared.action === "read");
+    if (!read) {
+      problem(`Resource '${name}' has no operation with x-sandbox action 'read'.`, at);
+      continue;
+    }
+    const fields = new Set([
+      ...propertiesOf(read.operation.responses?.["200"]?.content?.["application/json"]?.schema),
+      ...operations.flatMap((entry) =>
+        propertiesOf(entry.operation.requestBody?.content?.["application/json"]?.schema),
+      ),
+    ]);
+    const field = (value, path) => {
+      if (!fields.has(value))
+        problem(`'${value}' is no field of resource '${name}'.`, [...at, ...path]);
+    };
+    /** A refusal names an example that one of the resource's writes documents under its status. */
+    const refusal = (value, path) => {
+      if (!value) return;
+      const writes = operations.filter((entry) => entry.declared.action !== "list");
+      if (
+        !writes.some((entry) => exampleNames(entry.operation, value.status).includes(value.example))
+      ) {
+        problem(
+          `'${value.example}' is no named ${value.status} example of resource '${name}''s operations.`,
+          [...at, ...path, "example"],
+        );
+      }
+    };
+    const withId = operations.filter((entry) => entry.path.includes("{"));
+    for (const entry of withId) {
+      if (!exampleNames(entry.operation, 404).includes(resource.notFound)) {
+        problem(
+          `notFound '${resource.notFound}' is no named 404 example of ${entry.method.toUpperCase()} ${entry.path}.`,
+          [...at, "notFound"],
+        );
+      }
+    }
+    for (const key of Object.keys(resource.defaults ?? {})) field(key, ["defaults", key]);
+    for (const [key, target] of Object.entries(resource.defaultReferences ?? {})) {
+      field(key, ["defaultReferences", key]);
+      if (!model.resources[target]?.reserved)
+        problem(`defaultReferences needs '${target}' to declare a reserved record.`, [
+          ...at,
+          "defaultReferences",
+          key,
+        ]);
+    }
+    for (const [key, reference] of Object.entries(resource.references ?? {})) {
+      field(key, ["references", key]);
+      if (!(reference.resource in model.resources))
+        problem(`references names the undeclared resource '${reference.resource}'.`, [
+          ...at,
+          "references",
+          key,
+          "resource",
+        ]);
+      refusal(reference, ["references", key]);
+    }
+    for (const [key, cleared] of Object.entries(resource.clears ?? {})) {
+      field(key, ["clears", key]);
+      for (const [index, other] of cleared.entries()) field(other, ["clears", key, index]);
+    }
+    for (const [index, key] of (resource.patchMaps ?? []).entries())
+      field(key, ["patchMaps", index]);
+    for (const [key, limit] of Object.entries(resource.maxBytes ?? {})) {
+      field(key, ["maxBytes", key]);
+      refusal(limit, ["maxBytes", key]);
+    }
+    for (const [key, rule] of Object.entries(resource.unique ?? {})) {
+      field(key, ["unique", key]);
+      refusal(rule, ["unique", key]);
+    }
+    if (resource.schedule) {
+      field(resource.schedule.field, ["schedule", "field"]);
+      field(resource.schedule.statusField, ["schedule", "statusField"]);
+      refusal(resource.schedule.notInFuture, ["schedule", "notInFuture"]);
+    }
+    if (resource.lock) {
+      for (const [index, key] of resource.lock.allow.entries())
+        field(key, ["lock", "allow", index]);
+      refusal(resource.lock, ["lock"]);
+    }
+    if (resource.revision) {
+      field(resource.revision.field, ["revision", "field"]);
+      field(resource.revision.expectedField, ["revision", "expectedField"]);
+      refusal(resource.revision, ["revision"]);
+    }
+    if (resource.ownerLock) {
+      field(resource.ownerLock.ownerField, ["ownerLock", "ownerField"]);
+      if (!(resource.ownerLock.resource in model.resources))
+        problem(`ownerLock names the undeclared resource '${resource.ownerLock.resource}'.`, [
+          ...at,
+          "ownerLock",
+          "resource",
+        ]);
+      refusal(resource.ownerLock, ["ownerLock"]);
+    }
+    if (resource.reserved) refusal(resource.reserved, ["reserved"]);
+    const companion = resource.companion;
+    if (companion) {
+      field(companion.idField, ["companion", "idField"]);
+      const companionRead = (byResource.get(companion.resource) ?? []).find(
+        (entry) => entry.declared.action === "read",
+      );
+      if (
+        !companionRead ||
+        !exampleNames(companionRead.operation, 200).includes(companion.example)
+      ) {
+        problem(
+          `companion example '${companion.example}' is no named 200 example of reading '${companion.resource}'.`,
+          [...at, "companion", "example"],
+        );
+      }
+    }
+  }
+  return results;
+}
