@@ -1,6 +1,8 @@
 // The sandbox's promises, one test each, through the in-process fetch (the same engine the HTTP
 // server runs). Every test takes a key of its own, so nothing one test stores reaches another.
-import { operations, validatorAt } from "@loops-contract/spec";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createAjv, type JsonObject, operations, validatorAt } from "@loops-contract/spec";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createMockFetch, type MockFetch } from "../dist/index.js";
 import {
@@ -40,6 +42,10 @@ const segments = {
 };
 
 const day = 24 * 60 * 60 * 1000;
+// yaml is the spec module's dependency, not the mock's.
+const requireFromSpec = createRequire(
+  createRequire(import.meta.url).resolve("@loops-contract/spec"),
+);
 const inADay = (mock: MockFetch, key: string) =>
   new Date(mock.advanceClock(key, 0) + day).toISOString();
 const filter = {
@@ -578,34 +584,63 @@ describe("Prefer and refusals change nothing", () => {
 });
 
 describe("the test clock over HTTP", () => {
+  // The controls' own OpenAPI document, kept out of the contract: every answer must fit it.
+  const controls = requireFromSpec("yaml").parse(
+    readFileSync(new URL("../openapi/sandbox.yaml", import.meta.url), "utf8"),
+  ) as JsonObject;
+  const controlAjv = createAjv({}, controls);
+  const fits = (status: number, body: unknown) => {
+    const name = status === 200 ? "Clock" : "Error";
+    const validate = controlAjv.compile({
+      $ref: `contract#/components/responses/${name}/content/application~1json/schema`,
+    });
+    return validate(body);
+  };
+  const control = async (action: string, init: RequestInit = {}) => {
+    const response = await mock(`${productionUrl}/_sandbox/${action}`, { method: "POST", ...init });
+    const body = await response.json();
+    expect(fits(response.status, body), JSON.stringify(body)).toBe(true);
+    return { status: response.status, body: body as { now?: string } };
+  };
+
   test("advance-clock and reset under the reserved prefix, authorised by the key's own token", async () => {
     const key = freshKey();
     const id = String((await created(key)).id);
-    const control = (action: string, init: RequestInit = {}) =>
-      mock(`${productionUrl}/_sandbox/${action}`, { method: "POST", ...init });
+    const authorization = `Bearer ${key}`;
     const before = mock.advanceClock(key, 0);
     const advanced = await control("advance-clock", {
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      headers: { authorization, "content-type": "application/json" },
       body: JSON.stringify({ milliseconds: day }),
     });
     expect(advanced.status).toBe(200);
-    expect(
-      Date.parse(((await advanced.json()) as { now: string }).now) - before,
-    ).toBeGreaterThanOrEqual(day);
-    expect(
-      (
-        await control("advance-clock", {
-          headers: { authorization: `Bearer ${key}` },
-          body: '{"milliseconds":-1}',
-        })
-      ).status,
-    ).toBe(400);
+    expect(Date.parse(String(advanced.body.now)) - before).toBeGreaterThanOrEqual(day);
+    for (const body of ['{"milliseconds":-1}', '{"milliseconds":1.5}', "[]", "not json"]) {
+      expect(
+        (await control("advance-clock", { headers: { authorization }, body })).status,
+        body,
+      ).toBe(400);
+    }
     expect((await control("reset")).status).toBe(401);
-    expect((await control("reset", { headers: { authorization: `Bearer ${key}` } })).status).toBe(
-      200,
-    );
+    expect((await control("rewind", { headers: { authorization } })).status).toBe(404);
+    expect((await control("reset", { headers: { authorization } })).status).toBe(200);
     expect((await call(mock, key, campaigns.get, { id })).status).toBe(404);
     expect(() => mock.advanceClock(key, -1)).toThrow(RangeError);
+  });
+
+  test("a stateless mock has no sandbox: its controls answer 404, in code they throw", async () => {
+    const stateless = await createMockFetch({ stateless: true });
+    const response = await stateless(`${productionUrl}/_sandbox/reset`, {
+      method: "POST",
+      headers: { authorization: "Bearer x" },
+    });
+    expect(response.status).toBe(404);
+    expect(() => stateless.reset()).toThrow(/stateless/);
+  });
+
+  test("a path the contract lacks is refused by the in-process fetch, naming it", async () => {
+    await expect(mock(`${productionUrl}/v1/contacts/create`, { method: "POST" })).rejects.toThrow(
+      /POST .*\/v1\/contacts\/create/,
+    );
   });
 });
 
