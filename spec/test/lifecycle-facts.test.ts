@@ -811,3 +811,69 @@ describe("code samples", () => {
     expect(source).toContain(`loops.${sdkMethod}(`);
   });
 });
+
+describe("the sandbox's model pins the facts it acts on", () => {
+  const model = contract["x-sandbox-model"];
+  const refusal = (id: string, status: number, name: string) =>
+    examplesOf(
+      resolve(byId(id).operation.responses[String(status)]).content["application/json"],
+    ).some((example) => example.name === name);
+
+  test("the daily preview limit is 100, answered with the preview's 429", () => {
+    const quota = byId("previewEmailMessage").operation["x-sandbox"].dailyQuota;
+    expect(quota).toEqual({ limit: 100, status: 429, example: "dailyPreviewLimit" });
+  });
+
+  test("an lmx over 100 KB is a 413; a stale revision and a campaign that is not a draft are 409s", () => {
+    const message = model.resources.emailMessage;
+    expect(message.maxBytes.lmx).toMatchObject({ bytes: 100 * 1024, status: 413 });
+    expect(message.revision).toMatchObject({
+      field: "contentRevisionId",
+      expectedField: "expectedRevisionId",
+      status: 409,
+    });
+    expect(message.ownerLock).toMatchObject({ unless: { status: "Draft" }, status: 409 });
+    expect(message.patchMaps).toEqual(MAPS.filter((name) => name.endsWith("Fallbacks")));
+  });
+
+  test("a sent campaign takes only name and campaignGroupId; a group that does not exist is a 400, a segment a 404", () => {
+    const campaign = model.resources.campaign;
+    expect(campaign.lock).toMatchObject({
+      when: { status: "Sent" },
+      allow: ["name", "campaignGroupId"],
+      status: 409,
+    });
+    expect(campaign.references.campaignGroupId.status).toBe(400);
+    expect(campaign.references.audienceSegmentId.status).toBe(404);
+    expect(campaign.references).not.toHaveProperty("mailingListId");
+    expect(campaign.clears).toEqual({
+      audienceSegmentId: ["audienceFilter"],
+      audienceFilter: ["audienceSegmentId"],
+    });
+    expect(refusal("updateCampaign", 409, campaign.lock.example)).toBe(true);
+  });
+
+  test("Unsorted is every team's reserved group; segment names are unique", () => {
+    expect(model.resources.campaignGroup.reserved).toMatchObject({
+      match: { name: "Unsorted" },
+      status: 400,
+    });
+    expect(model.resources.audienceSegment.unique.name.status).toBe(400);
+    expect(
+      refusal("updateCampaignGroup", 400, model.resources.campaignGroup.reserved.example),
+    ).toBe(true);
+  });
+
+  test.each(["listCampaigns", "listCampaignGroups", "listAudienceSegments"])(
+    "%s: the examples' totals count the records they show, newest first",
+    (id) => {
+      const pages = examplesOf(
+        resolve(byId(id).operation.responses["200"]).content["application/json"],
+      ).filter((example) => example.value.data.length > 0);
+      const records = pages.flatMap((page) => page.value.data);
+      for (const page of pages) expect(page.value.pagination.totalResults).toBe(records.length);
+      const created = records.map((record: Json) => Date.parse(record.createdAt));
+      expect(created).toEqual([...created].sort((a, b) => b - a));
+    },
+  );
+});
