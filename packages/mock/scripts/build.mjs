@@ -85,7 +85,7 @@ const jsoncParserEsm = {
 
 await rm("dist/deferred", { recursive: true, force: true });
 await build({
-  entryPoints: ["src/index.ts", "src/cli.ts"],
+  entryPoints: ["src/index.ts", "src/cli.ts", "src/msw.ts"],
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -97,8 +97,8 @@ await build({
   // Less to parse at start-up; identifiers are kept so stack traces still read.
   minifyWhitespace: true,
   minifySyntax: true,
-  // The contract module is shared with whoever imports the mock.
-  external: ["@loops-contract/spec"],
+  // The contract module is shared with whoever imports the mock; msw is the user's own, a peer.
+  external: ["@loops-contract/spec", "msw"],
   // Prism is CommonJS: its `require`s of Node's modules need a `require` in an ES module.
   banner: {
     js: 'import { createRequire as __mockCreateRequire } from "node:module"; const require = __mockCreateRequire(import.meta.url);',

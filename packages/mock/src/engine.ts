@@ -254,8 +254,20 @@ export function apiKeyOf(authorization: string | null): string | undefined {
   return token ? token : undefined;
 }
 
-/** Loads the contract into Prism (and the sandbox) and returns the engine; nothing listens. */
-export async function createMockEngine(behaviour: MockBehaviour = {}): Promise<MockEngine> {
+/** The sandbox a behaviour asks for: none when stateless. */
+export function sandboxFor(behaviour: MockBehaviour): Sandbox | undefined {
+  const stateless = Boolean(behaviour.stateless || behaviour.static || behaviour.dynamic);
+  return stateless ? undefined : new Sandbox({ empty: behaviour.empty, limits: behaviour.limits });
+}
+
+/**
+ * Loads the contract into Prism and returns the engine, with the sandbox given (made at once by
+ * an adapter that loads the engine later); nothing listens.
+ */
+export async function createMockEngine(
+  behaviour: MockBehaviour = {},
+  sandbox: Sandbox | undefined = sandboxFor(behaviour),
+): Promise<MockEngine> {
   const prismOperations = await prismOperationsOf(contract);
   const prismOperationFor = new Map<Operation["path"], PrismOperation>(
     prismOperations.map((operation) => [`${operation.method} ${operation.path}`, operation]),
@@ -277,10 +289,6 @@ export async function createMockEngine(behaviour: MockBehaviour = {}): Promise<M
       ? undefined
       : new RateLimiter(behaviour.rateLimit === true ? documentedLimit : behaviour.rateLimit);
   const seed = behaviour.seed === undefined ? undefined : String(behaviour.seed);
-  const stateless = Boolean(behaviour.stateless || behaviour.static || behaviour.dynamic);
-  const sandbox = stateless
-    ? undefined
-    : new Sandbox({ empty: behaviour.empty, limits: behaviour.limits });
 
   /** Headers the contract documents for this answer, with the limiter's and `Allow`'s values. */
   function headersFor(

@@ -1,33 +1,21 @@
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  contractPathOf,
-  controlPrefix,
-  createMockEngine,
-  type MockBehaviour,
-  type MockEngine,
-} from "./engine.js";
+import { contractPathOf, controlPrefix, createMockEngine, type MockBehaviour } from "./engine.js";
 import { route } from "./routes.js";
 import { createMockHandler } from "./server.js";
 
 export type { MockBehaviour } from "./engine.js";
 export { contractHash, controlPrefix, maxBodyBytes } from "./engine.js";
-export { defaultLimits, type SandboxLimits } from "./sandbox.js";
+export { defaultLimits, type SandboxControls, type SandboxLimits } from "./sandbox.js";
+
+import { controlsOf, type SandboxControls } from "./sandbox.js";
 
 export interface MockOptions extends MockBehaviour {
   /** Port to listen on; default: a free port chosen by the OS. */
   port?: number | undefined;
   /** Host to listen on; default 127.0.0.1. */
   host?: string | undefined;
-}
-
-/** A test clock and a reset for each API key's sandbox, as Stripe's test mode has. */
-export interface SandboxControls {
-  /** Moves the key's clock forward; returns its new time in milliseconds. */
-  advanceClock(apiKey: string, milliseconds: number): number;
-  /** Returns the key (or, without one, every key) to the seed. */
-  reset(apiKey?: string): void;
 }
 
 export interface RunningMock extends SandboxControls {
@@ -42,17 +30,6 @@ export interface RunningMock extends SandboxControls {
   stateful: boolean;
   /** Closes the server and its connections; resolves when the port is free. */
   stop(): Promise<void>;
-}
-
-function controlsOf(engine: MockEngine): SandboxControls {
-  const stateless = (): never => {
-    throw new Error("This mock is stateless: it has no sandbox to move or reset.");
-  };
-  return {
-    advanceClock: (apiKey, milliseconds) =>
-      engine.sandbox ? engine.sandbox.advanceClock(apiKey, milliseconds) : stateless(),
-    reset: (apiKey) => (engine.sandbox ? engine.sandbox.reset(apiKey) : stateless()),
-  };
 }
 
 /**
@@ -79,7 +56,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     operationCount: handler.engine.operationCount,
     rateLimit: handler.engine.rateLimit,
     stateful: handler.engine.sandbox !== undefined,
-    ...controlsOf(handler.engine),
+    ...controlsOf(handler.engine.sandbox),
     stop() {
       stopping ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -119,5 +96,5 @@ export async function createMockFetch(options: MockBehaviour = {}): Promise<Mock
     }
     return engine(request);
   };
-  return Object.assign(mockFetch, controlsOf(engine));
+  return Object.assign(mockFetch, controlsOf(engine.sandbox));
 }

@@ -33,6 +33,26 @@ export interface SandboxOptions {
 
 export const defaultLimits = { keys: 100, recordsPerKey: 10_000 } as const;
 
+/** A test clock and a reset for each API key, as Stripe's test mode has. */
+export interface SandboxControls {
+  /** Moves the key's clock forward; returns its new time in milliseconds. */
+  advanceClock(apiKey: string, milliseconds: number): number;
+  /** Returns the key (or, without one, every key) to the seed. */
+  reset(apiKey?: string): void;
+}
+
+/** The controls of a sandbox, or of none: then they say so. */
+export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
+  const stateless = (): never => {
+    throw new Error("This mock is stateless: it has no sandbox to move or reset.");
+  };
+  return {
+    advanceClock: (apiKey, milliseconds) =>
+      sandbox ? sandbox.advanceClock(apiKey, milliseconds) : stateless(),
+    reset: (apiKey) => (sandbox ? sandbox.reset(apiKey) : stateless()),
+  };
+}
+
 export interface SandboxCall {
   key: string;
   operation: Operation;

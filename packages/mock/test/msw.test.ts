@@ -1,0 +1,68 @@
+// The mock as MSW handlers, in this test process's own fetch: what users put in `setupServer`.
+import { contract, operations } from "@loops-contract/spec";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { loopsHandlers } from "../dist/msw.js";
+import { freshKey, operationFor, productionUrl } from "./support/sandbox.js";
+
+const handlers = loopsHandlers();
+const server = setupServer(...handlers);
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => handlers.reset());
+afterAll(() => server.close());
+
+const create = operationFor("campaign", "create");
+const get = operationFor("campaign", "read");
+
+test("a create through plain fetch is remembered, under the production URL", async () => {
+  const key = freshKey();
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const created = await fetch(`${productionUrl}${create.path}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name: "Through MSW" }),
+  });
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const read = await fetch(`${productionUrl}${get.path.replace(/\{[^}]+\}/, id)}`, { headers });
+  expect(await read.json()).toMatchObject({ id, name: "Through MSW" });
+});
+
+test("every operation of the contract is handled, under every server URL", async () => {
+  const handled = handlers.map((handler) => handler.info.header);
+  for (const server of contract.servers as Array<{ url: string }>) {
+    for (const operation of operations) {
+      const path = `${server.url}${operation.path.replace(/\{([^}]+)\}/g, ":$1")}`;
+      expect(
+        handled.some((header) => header.endsWith(` ${path}`)),
+        path,
+      ).toBe(true);
+    }
+  }
+});
+
+test("a Loops path the contract lacks is left to onUnhandledRequest", async () => {
+  await expect(fetch(`${productionUrl}/v1/contacts/create`, { method: "POST" })).rejects.toThrow();
+});
+
+test("the clock and reset act on the handlers' own sandbox", async () => {
+  const key = freshKey();
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const before = handlers.advanceClock(key, 0);
+  const created = await fetch(`${productionUrl}${create.path}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name: "Later" }),
+  });
+  const { createdAt } = (await created.json()) as { createdAt: string };
+  expect(Date.parse(createdAt)).toBeGreaterThanOrEqual(before);
+  handlers.advanceClock(key, 60_000);
+  const later = await fetch(`${productionUrl}${create.path}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name: "Later still" }),
+  });
+  expect(
+    Date.parse(((await later.json()) as { createdAt: string }).createdAt),
+  ).toBeGreaterThanOrEqual(before + 60_000);
+});
