@@ -18,6 +18,7 @@ import {
   type IHttpNameValue,
   type IHttpNameValues,
   type IHttpRequest,
+  type IHttpResponse,
 } from "@stoplight/prism-http";
 import { parse as parseContentType } from "content-type";
 import { coherentBody, freshId } from "./coherent.js";
@@ -43,6 +44,8 @@ export interface MockBehaviour {
   /** Caps on the sandbox's memory: API keys kept, created records per key and resource. */
   limits?: SandboxLimits | undefined;
 }
+
+const maxRememberedVerdicts = 10_000;
 
 /** Bodies beyond this are not read: 413 where the operation documents it, 400 elsewhere. */
 export const maxBodyBytes = 1024 * 1024;
@@ -283,6 +286,12 @@ export async function createMockEngine(
     mock: { dynamic: false },
   };
   const prism = createInstance(prismConfig, { logger: createLogger("MOCK", { level: "silent" }) });
+  /** Prism's security verdicts, by operation and Authorization header; bounded, as keys are. */
+  const securityVerdicts = new Map<string, "allowed" | "refused">();
+  const remember = (key: string, verdict: "allowed" | "refused") => {
+    if (securityVerdicts.size >= maxRememberedVerdicts) securityVerdicts.clear();
+    securityVerdicts.set(key, verdict);
+  };
   const documentedLimit = Number(headerExamples.get(rateLimitLimit) ?? 10);
   const limiter =
     behaviour.rateLimit === undefined || behaviour.rateLimit === false
@@ -413,28 +422,70 @@ export async function createMockEngine(
         ...(seed === undefined ? {} : { seed }),
       },
     };
-    const prismOperation = prismOperationFor.get(`${operation.method} ${operation.path}`);
-    if (prismOperation === undefined) throw new Error(`Prism did not read ${operation.pointer}`);
-    const result = await prism.request(input, [prismOperation], config)();
-    if (result._tag === "Left") {
-      const error = result.left as Error & { status?: number; detail?: string };
-      const status = error.status !== undefined && error.status < 500 ? error.status : 500;
-      return made(operation, status, error.detail ?? error.message, rate);
-    }
-    const { output } = result.right;
-    // Prism's security check (or a 401 asked for) comes first, as at Loops; then the request's.
-    if (output.statusCode !== 401) {
-      if (parameterFault !== undefined) return made(operation, 400, parameterFault, rate);
-      if (!checked.ok) return made(operation, 400, checked.fault, rate);
-    }
+    /** Prism's answer as the mock sends it: `Allow` and named header examples set right. */
+    const prismAnswer = (output: IHttpResponse): Answer => {
+      const status = output.statusCode;
+      const answerHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(output.headers ?? {})) {
+        if (value !== null && value !== undefined)
+          answerHeaders[name.toLowerCase()] = String(value);
+      }
+      if ("allow" in answerHeaders) answerHeaders.allow = allowFor(contractPathOf(url.pathname));
+      let body = output.body;
+      const response = responseFor(operation, status);
+      // Prism always sends a header's first example; the one named like the body example goes with it.
+      const exampleName = preferences.example ?? response?.body?.examples[0]?.name;
+      for (const header of response?.headers ?? []) {
+        const named = header.examples.find((example) => example.name === exampleName);
+        if (named !== undefined) answerHeaders[header.name.toLowerCase()] = String(named.value);
+      }
+      if (
+        !behaviour.static &&
+        preferences.example === undefined &&
+        status >= 200 &&
+        status < 300 &&
+        checked.ok &&
+        checked.body !== undefined &&
+        response?.body !== undefined
+      ) {
+        body = coherentBody({
+          request: checked.body,
+          example: body,
+          id: idFor(operation, status, pathParameters),
+          validate: validatorAt(response.body.schemaPointer),
+        });
+      }
+      return { status, headers: withLimits(answerHeaders, rate), body };
+    };
 
+    let output: IHttpResponse | undefined;
     const remembered =
       sandbox !== undefined &&
-      output.statusCode !== 401 &&
       preferences.code === undefined &&
       preferences.example === undefined &&
       preferences.dynamic !== true &&
       sandbox.handles(operation);
+    // The sandbox needs only Prism's security verdict, which depends on nothing but the operation
+    // and the Authorization header: one asked for once is remembered, so a key's later requests
+    // skip Prism's example selection, whose answer the sandbox would throw away.
+    const verdictKey = `${operation.pointer}\n${request.headers.get("authorization") ?? ""}`;
+    if (!(remembered && securityVerdicts.get(verdictKey) === "allowed")) {
+      const prismOperation = prismOperationFor.get(`${operation.method} ${operation.path}`);
+      if (prismOperation === undefined) throw new Error(`Prism did not read ${operation.pointer}`);
+      const result = await prism.request(input, [prismOperation], config)();
+      if (result._tag === "Left") {
+        const error = result.left as Error & { status?: number; detail?: string };
+        const status = error.status !== undefined && error.status < 500 ? error.status : 500;
+        return made(operation, status, error.detail ?? error.message, rate);
+      }
+      output = result.right.output;
+      if (remembered) remember(verdictKey, output.statusCode === 401 ? "refused" : "allowed");
+      // Prism's security check (or a 401 asked for) comes first, as at Loops.
+      if (output.statusCode === 401) return prismAnswer(output);
+    }
+    if (parameterFault !== undefined) return made(operation, 400, parameterFault, rate);
+    if (!checked.ok) return made(operation, 400, checked.fault, rate);
+
     if (remembered) {
       const result = sandbox.answer({
         key: apiKey ?? "",
@@ -453,37 +504,8 @@ export async function createMockEngine(
       return { status: result.status, headers: withLimits(headers, rate), body: result.body };
     }
 
-    const status = output.statusCode;
-    const answerHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(output.headers ?? {})) {
-      if (value !== null && value !== undefined) answerHeaders[name.toLowerCase()] = String(value);
-    }
-    if ("allow" in answerHeaders) answerHeaders.allow = allowFor(contractPathOf(url.pathname));
-    let body = output.body;
-    const response = responseFor(operation, status);
-    // Prism always sends a header's first example; the one named like the body example goes with it.
-    const exampleName = preferences.example ?? response?.body?.examples[0]?.name;
-    for (const header of response?.headers ?? []) {
-      const named = header.examples.find((example) => example.name === exampleName);
-      if (named !== undefined) answerHeaders[header.name.toLowerCase()] = String(named.value);
-    }
-    if (
-      !behaviour.static &&
-      preferences.example === undefined &&
-      status >= 200 &&
-      status < 300 &&
-      checked.ok &&
-      checked.body !== undefined &&
-      response?.body !== undefined
-    ) {
-      body = coherentBody({
-        request: checked.body,
-        example: body,
-        id: idFor(operation, status, pathParameters),
-        validate: validatorAt(response.body.schemaPointer),
-      });
-    }
-    return { status, headers: withLimits(answerHeaders, rate), body };
+    // Not for the sandbox: Prism was asked above.
+    return prismAnswer(output as IHttpResponse);
   }
 
   async function control(request: Request, url: URL): Promise<Answer> {

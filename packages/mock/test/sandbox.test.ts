@@ -80,6 +80,16 @@ describe("the key", () => {
     );
   });
 
+  test("Prism's security check holds for every request, after a key was let in too", async () => {
+    const key = freshKey();
+    await created(key);
+    for (const authorization of [`Basic ${key}`, "Bearer ", "Bearer", key]) {
+      const refused = await call(mock, key, campaigns.list, { headers: { authorization } });
+      expect(refused.status, authorization).toBe(401);
+    }
+    expect((await call(mock, key, campaigns.list)).status).toBe(200);
+  });
+
   test("the key is never echoed, in a body or a header", async () => {
     const key = `${freshKey()}-secret`;
     const answers = [
