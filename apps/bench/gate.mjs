@@ -1,15 +1,25 @@
-// `pnpm bench [--runs N] [--gate-only]`: where the gate's time goes, then each package's own
-// `bench`. It prints figures and never judges them: targets live in the README.
+// `pnpm bench [--runs N] [--gate-only] [--against REF]`: where the gate's time goes, then each
+// package's own `bench`. It prints figures and never judges them: targets live in the README.
 //
 // - cold `pnpm test` (turbo cache and tsc's incremental state off), N times, with each turbo
 //   task's wall time from turbo's run summary and its CPU time from GNU time wrapped around the
 //   task's package script (pnpm's `script-shell`), children included;
 // - the cached rerun, nothing changed;
 // - the rerun after a change to one client source file.
+// With `--against REF` it compares the cold gate and the one-file client edit here with the same
+// in a worktree of REF (installed offline from the pnpm store), the two taking turns.
 // It restores what it touches, also on failure, SIGINT and SIGTERM: the edited source file,
-// turbo's run summaries, its temporary files.
+// turbo's run summaries, its temporary files and worktree.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,17 +29,22 @@ import { parseArgs } from "node:util";
 
 const { values: options } = parseArgs({
   options: {
-    runs: { type: "string", default: process.env.BENCH_RUNS ?? "5" },
+    runs: { type: "string", default: process.env.BENCH_RUNS },
     "gate-only": { type: "boolean", default: false },
+    against: { type: "string" },
   },
 });
-const runs = Math.max(1, Number.parseInt(options.runs, 10) || 5);
+// A comparison runs every gate twice, so it takes fewer runs by default.
+const defaultRuns = options.against === undefined ? 5 : 3;
+const runs = Math.max(1, Number.parseInt(options.runs, 10) || defaultRuns);
+const runsEach = `${runs} ${runs === 1 ? "run" : "runs"} each`;
 
 const here = fileURLToPath(new URL("../../", import.meta.url));
 const gnuTime = "/usr/bin/time";
-const scratch = mkdtempSync(join(tmpdir(), "gate-bench-"));
+const scratch = realpathSync(mkdtempSync(join(tmpdir(), "gate-bench-")));
 const taskLog = join(scratch, "tasks.log");
 const scriptShell = join(scratch, "script-shell.sh");
+const againstRoot = join(scratch, "against");
 
 // GNU time reports each package script's CPU with its children's; pnpm runs every script
 // through this shell. Loose env mode lets turbo hand the two variables to the tasks.
@@ -86,6 +101,12 @@ function run(command, args, cwd, env = quietEnv) {
   });
 }
 
+/** For `.catch`: says what failed in the bench's words, keeping the command's output. */
+const failsAs = (message) => (error) => {
+  if (error instanceof CommandFailed) error.message = message;
+  throw error;
+};
+
 function signalChildren(signal) {
   for (const child of children) {
     try {
@@ -110,8 +131,29 @@ function restoreEditedSources() {
   editedOriginals.clear();
 }
 
+let worktreeAdded = false;
+
+function removeWorktree() {
+  if (!worktreeAdded) return;
+  worktreeAdded = false;
+  const git = (...args) =>
+    execFileSync("git", args, { cwd: here, env: quietEnv, encoding: "utf8", stdio: "pipe" });
+  try {
+    git("worktree", "remove", "--force", againstRoot);
+  } catch {
+    // Stopped while `git worktree add` ran, it may be half made and still locked: only a second
+    // --force removes a locked worktree, and only one git still lists is there to remove.
+    rmSync(againstRoot, { recursive: true, force: true });
+    const listed = git("worktree", "list", "--porcelain").split("\n");
+    if (listed.includes(`worktree ${againstRoot}`)) {
+      git("worktree", "remove", "--force", "--force", againstRoot);
+    }
+  }
+}
+
 function cleanUp() {
   restoreEditedSources();
+  removeWorktree();
   rmSync(scratch, { recursive: true, force: true });
 }
 
@@ -214,10 +256,7 @@ async function alternate(phase, checkouts, prepare, extraEnv) {
   for (let round = 1; round <= runs; round++) {
     for (const [index, { label, root }] of checkouts.entries()) {
       prepare(root);
-      const result = await gate(root, extraEnv).catch((error) => {
-        if (error instanceof CommandFailed) error.message = `pnpm test failed in ${label}`;
-        throw error;
-      });
+      const result = await gate(root, extraEnv).catch(failsAs(`pnpm test failed in ${label}`));
       results[index].push(result);
       process.stderr.write(
         `${phase}, run ${round} of ${runs}, ${label}: ${result.wall.toFixed(1)} s\n`,
@@ -281,13 +320,59 @@ function operationCount(root) {
   );
 }
 
+/** A worktree of `ref` with its dependencies, from the store this checkout installed from. */
+async function checkOut(ref) {
+  let commit;
+  try {
+    commit = execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+      cwd: here,
+      env: quietEnv,
+      encoding: "utf8",
+    }).trim();
+  } catch {
+    throw new CommandFailed(`${ref} is not a commit of this repository`);
+  }
+  const label = `${ref} (${commit.slice(0, 7)})`;
+  process.stderr.write(`checking out ${label} in ${againstRoot}\n`);
+  worktreeAdded = true;
+  await run("git", ["worktree", "add", "--detach", againstRoot, commit], here);
+  await run("pnpm", ["install", "--frozen-lockfile", "--offline"], againstRoot).catch(
+    failsAs(`pnpm install failed in ${label}`),
+  );
+  return { label, root: againstRoot };
+}
+
+function compare(title, checkouts, results) {
+  console.log(title);
+  for (const [index, { label }] of checkouts.entries()) report(`  ${label}`, results[index]);
+  const [mine, theirs] = results;
+  const ratio = (key, name) => {
+    const [a, b] = [mine, theirs].map((side) => median(side.map((result) => result[key])));
+    return a === undefined || b === undefined ? undefined : `${(a / b).toFixed(2)}x ${name}`;
+  };
+  const ratios = [ratio("wall", "wall"), ratio("cpu", "CPU")].filter(Boolean).join(", ");
+  console.log(`  ${`${checkouts[0].label} / ${checkouts[1].label}`.padEnd(42)}    ${ratios}`);
+}
+
+async function benchAgainst(ref) {
+  const checkouts = [{ label: "this checkout", root: here }, await checkOut(ref)];
+  const cold = await alternate("cold", checkouts, removeTypecheckState, { TURBO_FORCE: "true" });
+  // The cold runs filled each checkout's cache, so the edit reruns only what the edit touches.
+  const edited = await alternate("client edit", checkouts, editClientSource);
+  restoreEditedSources();
+  const [mine, theirs] = checkouts.map(({ root }) => operationCount(root));
+  console.log(
+    `Contract gate (\`pnpm test\`), ${mine} operations here and ${theirs} at ${checkouts[1].label}, ` +
+      `${runsEach}, taking turns`,
+  );
+  compare("cold (turbo cache and tsc state off)", checkouts, cold);
+  compare("after a change to one client source file", checkouts, edited);
+}
+
 async function benchGate() {
-  if (!measuresCpu) console.log(`${gnuTime} not found (Debian package 'time'): no CPU figures.\n`);
   const checkouts = [{ label: "this checkout", root: here }];
   const [cold] = await alternate("cold", checkouts, removeTypecheckState, { TURBO_FORCE: "true" });
-  console.log(
-    `Contract gate (\`pnpm test\`), ${operationCount(here)} operations, ${runs} runs each`,
-  );
+  console.log(`Contract gate (\`pnpm test\`), ${operationCount(here)} operations, ${runsEach}`);
   report("cold (turbo cache and tsc state off)", cold);
   taskTable(cold);
 
@@ -301,7 +386,8 @@ async function benchGate() {
 }
 
 try {
-  await benchGate();
+  if (!measuresCpu) console.log(`${gnuTime} not found (Debian package 'time'): no CPU figures.\n`);
+  await (options.against === undefined ? benchGate() : benchAgainst(options.against));
 } catch (error) {
   if (stoppedBy) console.error(`Stopped by ${stoppedBy}; cleaned up.`);
   else console.error(`${error.message}, so there are no figures.\n${error.output ?? error.stack}`);
@@ -310,7 +396,7 @@ try {
   cleanUp();
 }
 
-if (process.exitCode === undefined && !options["gate-only"]) {
+if (process.exitCode === undefined && !options["gate-only"] && options.against === undefined) {
   console.log("");
   execFileSync("pnpm", ["turbo", "run", "bench", "--concurrency=1"], {
     cwd: here,
