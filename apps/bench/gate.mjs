@@ -1,37 +1,50 @@
-// `pnpm bench [--runs N] [--gate-only]`: where the gate's time goes, then each package's own
-// `bench`. It prints figures and never judges them: targets live in the README.
+// `pnpm bench [--runs N] [--gate-only] [--against REF]`: where the gate's time goes, then each
+// package's own `bench`. It prints figures and never judges them: targets live in the README.
 //
 // - cold `pnpm test` (turbo cache and tsc's incremental state off), N times, with each turbo
 //   task's wall time from turbo's run summary and its CPU time from GNU time wrapped around the
 //   task's package script (pnpm's `script-shell`), children included;
 // - the cached rerun, nothing changed;
 // - the rerun after a change to one client source file.
-// It restores what it touches: the edited source file, turbo's run summaries, its temporary files.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// With `--against REF` it compares the cold gate and the one-file client edit here with the same
+// in a worktree of REF (installed offline from the pnpm store), the two taking turns.
+// It restores what it touches, also on failure, SIGINT and SIGTERM: the edited source file,
+// turbo's run summaries, its temporary files and worktree.
+import { execFileSync, spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const { values: options } = parseArgs({
   options: {
-    runs: { type: "string", default: process.env.BENCH_RUNS ?? "5" },
+    runs: { type: "string", default: process.env.BENCH_RUNS },
     "gate-only": { type: "boolean", default: false },
+    against: { type: "string" },
   },
 });
-const runs = Math.max(1, Number.parseInt(options.runs, 10) || 5);
+// A comparison runs every gate twice, so it takes fewer runs by default.
+const defaultRuns = options.against === undefined ? 5 : 3;
+const runs = Math.max(1, Number.parseInt(options.runs, 10) || defaultRuns);
+const runsEach = `${runs} ${runs === 1 ? "run" : "runs"} each`;
 
-const root = new URL("../../", import.meta.url).pathname;
-const rootPackage = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name;
-const summariesDir = join(root, ".turbo/runs");
-const editedFile = join(root, "packages/client/src/index.ts");
+const here = fileURLToPath(new URL("../../", import.meta.url));
 const gnuTime = "/usr/bin/time";
-const scratch = mkdtempSync(join(tmpdir(), "gate-bench-"));
+const scratch = realpathSync(mkdtempSync(join(tmpdir(), "gate-bench-")));
 const taskLog = join(scratch, "tasks.log");
 const scriptShell = join(scratch, "script-shell.sh");
-const editedOriginal = readFileSync(editedFile, "utf8");
+const againstRoot = join(scratch, "against");
 
 // GNU time reports each package script's CPU with its children's; pnpm runs every script
 // through this shell. Loose env mode lets turbo hand the two variables to the tasks.
@@ -41,10 +54,9 @@ writeFileSync(
   `#!/bin/sh\nexec ${gnuTime} -q -a -o "$GATE_BENCH_TASK_LOG" -f "$npm_package_name#$npm_lifecycle_event %e %U %S" /bin/sh "$@"\n`,
   { mode: 0o755 },
 );
-const env = {
-  ...process.env,
-  TURBO_TELEMETRY_DISABLED: "1",
-  REDOCLY_TELEMETRY: "off",
+const quietEnv = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", REDOCLY_TELEMETRY: "off" };
+const gateEnv = {
+  ...quietEnv,
   TURBO_RUN_SUMMARY: "true",
   ...(measuresCpu && {
     TURBO_ENV_MODE: "loose",
@@ -53,20 +65,115 @@ const env = {
   }),
 };
 
-function restore() {
-  writeFileSync(editedFile, editedOriginal);
+/** A command that exited non-zero, with the end of what it printed. */
+class CommandFailed extends Error {
+  constructor(message, output = "") {
+    super(message);
+    this.output = output;
+  }
+}
+
+// Each child leads its own process group, so a signal stops everything it started (turbo, its
+// tasks, their browsers) and the clean-up runs only once they are gone.
+const children = new Set();
+let stoppedBy;
+
+function run(command, args, cwd, env = quietEnv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: "pipe" });
+    children.add(child);
+    let output = "";
+    const keepTail = (chunk) => {
+      output = (output + chunk).slice(-4000);
+    };
+    child.stdout.on("data", keepTail);
+    child.stderr.on("data", keepTail);
+    child.on("error", (error) => {
+      children.delete(child);
+      reject(error);
+    });
+    // `close` waits until every process holding the pipes has exited, grandchildren included.
+    child.on("close", (code) => {
+      children.delete(child);
+      if (code === 0) resolve(output);
+      else reject(new CommandFailed(`\`${command} ${args.join(" ")}\` failed in ${cwd}`, output));
+    });
+  });
+}
+
+/** For `.catch`: says what failed in the bench's words, keeping the command's output. */
+const failsAs = (message) => (error) => {
+  if (error instanceof CommandFailed) error.message = message;
+  throw error;
+};
+
+function signalChildren(signal) {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group has already gone.
+    }
+  }
+}
+
+const editedOriginals = new Map();
+
+/** Appends a comment to the client's entry, so every task that depends on the client reruns. */
+function editClientSource(root) {
+  const file = join(root, "packages/client/src/index.ts");
+  if (!editedOriginals.has(file)) editedOriginals.set(file, readFileSync(file, "utf8"));
+  writeFileSync(file, `${editedOriginals.get(file)}\n// bench edit ${Date.now()}\n`);
+}
+
+function restoreEditedSources() {
+  for (const [file, original] of editedOriginals) writeFileSync(file, original);
+  editedOriginals.clear();
+}
+
+let worktreeAdded = false;
+
+function removeWorktree() {
+  if (!worktreeAdded) return;
+  worktreeAdded = false;
+  const git = (...args) =>
+    execFileSync("git", args, { cwd: here, env: quietEnv, encoding: "utf8", stdio: "pipe" });
+  try {
+    git("worktree", "remove", "--force", againstRoot);
+  } catch {
+    // Stopped while `git worktree add` ran, it may be half made and still locked: only a second
+    // --force removes a locked worktree, and only one git still lists is there to remove.
+    rmSync(againstRoot, { recursive: true, force: true });
+    const listed = git("worktree", "list", "--porcelain").split("\n");
+    if (listed.includes(`worktree ${againstRoot}`)) {
+      git("worktree", "remove", "--force", "--force", againstRoot);
+    }
+  }
+}
+
+function cleanUp() {
+  restoreEditedSources();
+  removeWorktree();
   rmSync(scratch, { recursive: true, force: true });
 }
+
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    restore();
-    process.exit(130);
+    if (stoppedBy) return signalChildren("SIGKILL");
+    stoppedBy = signal;
+    if (children.size === 0) {
+      cleanUp();
+      process.exit(128 + constants.signals[signal]);
+    }
+    // The awaited child now fails; the main flow cleans up once it has exited.
+    signalChildren("SIGTERM");
+    setTimeout(() => signalChildren("SIGKILL"), 10_000).unref();
   });
 }
 
 /** tsc -b's state beside each project, and the one vitest's type tests keep inside vitest. */
-function removeTypecheckState() {
-  for (const dir of ["spec", ...["packages", "apps"].flatMap(workspaceDirs)]) {
+function removeTypecheckState(root) {
+  for (const dir of ["spec", ...["packages", "apps"].flatMap((parent) => subdirs(root, parent))]) {
     for (const file of readdirSync(join(root, dir))) {
       if (file.endsWith(".tsbuildinfo")) rmSync(join(root, dir, file));
     }
@@ -76,66 +183,87 @@ function removeTypecheckState() {
   rmSync(join(vitestDist, "tsconfig.tmp.tsbuildinfo"), { force: true });
 }
 
-function workspaceDirs(parent) {
+function subdirs(root, parent) {
   return readdirSync(join(root, parent), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => `${parent}/${entry.name}`);
 }
 
-function summaries() {
-  return existsSync(summariesDir) ? new Set(readdirSync(summariesDir)) : new Set();
+// Turbo shares one local cache among a repository's worktrees; the bench keeps its own per
+// checkout, so it neither reads what other worktrees cached nor fills their cache.
+const turboCacheDirs = new Map();
+function turboCacheDir(root) {
+  if (!turboCacheDirs.has(root)) turboCacheDirs.set(root, mkdtempSync(join(scratch, "cache-")));
+  return turboCacheDirs.get(root);
 }
 
-/** One `pnpm test`: its wall time, and per task its wall (turbo) and CPU (GNU time) seconds. */
-function gate(extraEnv = {}) {
-  const before = summaries();
-  rmSync(taskLog, { force: true });
-  const started = performance.now();
-  try {
-    execFileSync("pnpm", ["test"], {
-      cwd: root,
-      env: { ...env, ...extraEnv },
-      stdio: "pipe",
-      maxBuffer: 256 * 1024 * 1024,
-    });
-  } catch (error) {
-    console.error(
-      `pnpm test failed, so there are no figures:\n${String(error.stdout).slice(-4000)}`,
-    );
-    for (const file of summaries()) if (!before.has(file)) rmSync(join(summariesDir, file));
-    restore();
-    process.exit(1);
-  }
-  const wall = (performance.now() - started) / 1000;
+function summaryFiles(dir) {
+  return existsSync(dir) ? new Set(readdirSync(dir)) : new Set();
+}
 
-  const tasks = new Map();
-  for (const file of summaries()) {
-    if (before.has(file)) continue;
-    const summary = JSON.parse(readFileSync(join(summariesDir, file), "utf8"));
-    rmSync(join(summariesDir, file));
-    const runStart = summary.execution.startTime;
-    for (const task of summary.tasks) {
-      const { startTime, endTime } = task.execution ?? {};
-      if (startTime === undefined) continue;
-      tasks.set(task.taskId.replace(/^\/\/#/, `${rootPackage}#`), {
-        start: (startTime - runStart) / 1000,
-        wall: (endTime - startTime) / 1000,
-        cached: task.cache?.status === "HIT",
-        cpu: undefined,
-      });
+/** One `pnpm test` in `root`: its wall time, and per task its wall (turbo) and CPU (GNU time) seconds. */
+async function gate(root, extraEnv = {}) {
+  const rootPackage = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name;
+  const summariesDir = join(root, ".turbo/runs");
+  const before = summaryFiles(summariesDir);
+  rmSync(taskLog, { force: true });
+  try {
+    const started = performance.now();
+    await run("pnpm", ["test"], root, {
+      ...gateEnv,
+      TURBO_CACHE_DIR: turboCacheDir(root),
+      ...extraEnv,
+    });
+    const wall = (performance.now() - started) / 1000;
+
+    const tasks = new Map();
+    for (const file of summaryFiles(summariesDir)) {
+      if (before.has(file)) continue;
+      const summary = JSON.parse(readFileSync(join(summariesDir, file), "utf8"));
+      const runStart = summary.execution.startTime;
+      for (const task of summary.tasks) {
+        const { startTime, endTime } = task.execution ?? {};
+        if (startTime === undefined) continue;
+        tasks.set(task.taskId.replace(/^\/\/#/, `${rootPackage}#`), {
+          start: (startTime - runStart) / 1000,
+          wall: (endTime - startTime) / 1000,
+          cached: task.cache?.status === "HIT",
+          cpu: undefined,
+        });
+      }
+    }
+    let cpu;
+    if (measuresCpu && existsSync(taskLog)) {
+      for (const line of readFileSync(taskLog, "utf8").trim().split("\n")) {
+        const [id, , user, system] = line.split(" ");
+        const seconds = Number(user) + Number(system);
+        if (id === `${rootPackage}#test`) cpu = seconds;
+        const task = tasks.get(id);
+        if (task) task.cpu = (task.cpu ?? 0) + seconds;
+      }
+    }
+    return { wall, cpu, tasks };
+  } finally {
+    for (const file of summaryFiles(summariesDir)) {
+      if (!before.has(file)) rmSync(join(summariesDir, file), { force: true });
     }
   }
-  let cpu;
-  if (measuresCpu && existsSync(taskLog)) {
-    for (const line of readFileSync(taskLog, "utf8").trim().split("\n")) {
-      const [id, , user, system] = line.split(" ");
-      const seconds = Number(user) + Number(system);
-      if (id === `${rootPackage}#test`) cpu = seconds;
-      const task = tasks.get(id);
-      if (task) task.cpu = (task.cpu ?? 0) + seconds;
+}
+
+/** `runs` gates in each checkout, taking turns, so a busier minute on the machine hits both. */
+async function alternate(phase, checkouts, prepare, extraEnv) {
+  const results = checkouts.map(() => []);
+  for (let round = 1; round <= runs; round++) {
+    for (const [index, { label, root }] of checkouts.entries()) {
+      prepare(root);
+      const result = await gate(root, extraEnv).catch(failsAs(`pnpm test failed in ${label}`));
+      results[index].push(result);
+      process.stderr.write(
+        `${phase}, run ${round} of ${runs}, ${label}: ${result.wall.toFixed(1)} s\n`,
+      );
     }
   }
-  return { wall, cpu, tasks };
+  return results;
 }
 
 const median = (values) => {
@@ -150,11 +278,13 @@ const spread = (values) =>
 
 function report(label, results) {
   const walls = results.map((result) => result.wall);
-  const cpus = results.map((result) => result.cpu);
-  const cpu = median(cpus);
+  const cpu = median(results.map((result) => result.cpu));
+  const ran = median(results.map((result) => ranTasks(result.tasks).size));
+  const all = median(results.map((result) => result.tasks.size));
   console.log(
     `${label.padEnd(44)} ${seconds(median(walls))} s wall (${spread(walls)})` +
-      (cpu === undefined ? "" : `, ${cpu.toFixed(1)} CPU-s`),
+      (cpu === undefined ? "" : `, ${cpu.toFixed(1)} CPU-s`) +
+      (ran < all ? `, ${ran} of ${all} tasks ran` : ""),
   );
 }
 
@@ -181,7 +311,7 @@ function ranTasks(tasks) {
   return new Map([...tasks].filter(([, task]) => !task.cached));
 }
 
-function operationCount() {
+function operationCount(root) {
   const bundle = JSON.parse(readFileSync(join(root, "spec/dist/openapi.json"), "utf8"));
   const methods = new Set(["get", "put", "post", "delete", "patch", "options", "head", "trace"]);
   return Object.values(bundle.paths ?? {}).reduce(
@@ -190,38 +320,87 @@ function operationCount() {
   );
 }
 
-try {
-  if (!measuresCpu) console.log(`${gnuTime} not found (Debian package 'time'): no CPU figures.\n`);
-  const cold = [];
-  for (let run = 0; run < runs; run++) {
-    removeTypecheckState();
-    cold.push(gate({ TURBO_FORCE: "true" }));
+/** A worktree of `ref` with its dependencies, from the store this checkout installed from. */
+async function checkOut(ref) {
+  let commit;
+  try {
+    commit = execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+      cwd: here,
+      env: quietEnv,
+      encoding: "utf8",
+    }).trim();
+  } catch {
+    throw new CommandFailed(`${ref} is not a commit of this repository`);
   }
-  console.log(`Contract gate (\`pnpm test\`), ${operationCount()} operations, ${runs} runs each`);
+  const label = `${ref} (${commit.slice(0, 7)})`;
+  process.stderr.write(`checking out ${label} in ${againstRoot}\n`);
+  worktreeAdded = true;
+  await run("git", ["worktree", "add", "--detach", againstRoot, commit], here);
+  await run("pnpm", ["install", "--frozen-lockfile", "--offline"], againstRoot).catch(
+    failsAs(`pnpm install failed in ${label}`),
+  );
+  return { label, root: againstRoot };
+}
+
+function compare(title, checkouts, results) {
+  console.log(title);
+  for (const [index, { label }] of checkouts.entries()) report(`  ${label}`, results[index]);
+  const [mine, theirs] = results;
+  const ratio = (key, name) => {
+    const [a, b] = [mine, theirs].map((side) => median(side.map((result) => result[key])));
+    return a === undefined || b === undefined ? undefined : `${(a / b).toFixed(2)}x ${name}`;
+  };
+  const ratios = [ratio("wall", "wall"), ratio("cpu", "CPU")].filter(Boolean).join(", ");
+  console.log(`  ${`${checkouts[0].label} / ${checkouts[1].label}`.padEnd(42)}    ${ratios}`);
+}
+
+async function benchAgainst(ref) {
+  const checkouts = [{ label: "this checkout", root: here }, await checkOut(ref)];
+  const cold = await alternate("cold", checkouts, removeTypecheckState, { TURBO_FORCE: "true" });
+  // The cold runs filled each checkout's cache, so the edit reruns only what the edit touches.
+  const edited = await alternate("client edit", checkouts, editClientSource);
+  restoreEditedSources();
+  const [mine, theirs] = checkouts.map(({ root }) => operationCount(root));
+  console.log(
+    `Contract gate (\`pnpm test\`), ${mine} operations here and ${theirs} at ${checkouts[1].label}, ` +
+      `${runsEach}, taking turns`,
+  );
+  compare("cold (turbo cache and tsc state off)", checkouts, cold);
+  compare("after a change to one client source file", checkouts, edited);
+}
+
+async function benchGate() {
+  const checkouts = [{ label: "this checkout", root: here }];
+  const [cold] = await alternate("cold", checkouts, removeTypecheckState, { TURBO_FORCE: "true" });
+  console.log(`Contract gate (\`pnpm test\`), ${operationCount(here)} operations, ${runsEach}`);
   report("cold (turbo cache and tsc state off)", cold);
   taskTable(cold);
 
-  const cached = [];
-  for (let run = 0; run < runs; run++) cached.push(gate());
+  const [cached] = await alternate("cached", checkouts, () => {});
   report("\ncached rerun, nothing changed", cached);
 
-  const edited = [];
-  for (let run = 0; run < runs; run++) {
-    writeFileSync(editedFile, `${editedOriginal}\n// bench edit ${Date.now()}\n`);
-    edited.push(gate());
-  }
-  writeFileSync(editedFile, editedOriginal);
+  const [edited] = await alternate("client edit", checkouts, editClientSource);
+  restoreEditedSources();
   report("after a change to one client source file", edited);
   taskTable(edited.map((result) => ({ ...result, tasks: ranTasks(result.tasks) })));
-} finally {
-  restore();
 }
 
-if (!options["gate-only"]) {
+try {
+  if (!measuresCpu) console.log(`${gnuTime} not found (Debian package 'time'): no CPU figures.\n`);
+  await (options.against === undefined ? benchGate() : benchAgainst(options.against));
+} catch (error) {
+  if (stoppedBy) console.error(`Stopped by ${stoppedBy}; cleaned up.`);
+  else console.error(`${error.message}, so there are no figures.\n${error.output ?? error.stack}`);
+  process.exitCode = stoppedBy ? 128 + constants.signals[stoppedBy] : 1;
+} finally {
+  cleanUp();
+}
+
+if (process.exitCode === undefined && !options["gate-only"] && options.against === undefined) {
   console.log("");
   execFileSync("pnpm", ["turbo", "run", "bench", "--concurrency=1"], {
-    cwd: root,
+    cwd: here,
     stdio: "inherit",
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", REDOCLY_TELEMETRY: "off" },
+    env: quietEnv,
   });
 }
