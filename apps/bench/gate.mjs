@@ -254,7 +254,10 @@ async function gate(root, extraEnv = {}) {
 async function alternate(phase, checkouts, prepare, extraEnv) {
   const results = checkouts.map(() => []);
   for (let round = 1; round <= runs; round++) {
-    for (const [index, { label, root }] of checkouts.entries()) {
+    // Who goes first swaps each round, so that a steady first-or-second effect evens out.
+    const order = [...checkouts.entries()];
+    if (round % 2 === 0) order.reverse();
+    for (const [index, { label, root }] of order) {
       prepare(root);
       const result = await gate(root, extraEnv).catch(failsAs(`pnpm test failed in ${label}`));
       results[index].push(result);
