@@ -14,7 +14,7 @@ const blocksDir = join(docsDir, "readme-blocks");
 const preload = new URL("./sandbox-preload.ts", import.meta.url).href;
 const tsc = join(docsDir, "node_modules/.bin/tsc");
 
-/** `README.md`, `apps/*\/README.md` and `packages/*\/README.md`, relative to the repo root. */
+// README.md, apps/*/README.md and packages/*/README.md, relative to the repo root.
 const readmes = [
   "README.md",
   ...["apps", "packages"].flatMap((folder) =>
