@@ -1,0 +1,97 @@
+// Every ```ts block of the READMEs, as a reader copies it: type-checked against the packages, then
+// run as a program whose requests to the production server the sandbox answers.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, test } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const docsDir = fileURLToPath(new URL("../", import.meta.url));
+// Inside apps/docs, so that the blocks' imports resolve through its node_modules; gitignored.
+const blocksDir = join(docsDir, "readme-blocks");
+const preload = new URL("./sandbox-preload.ts", import.meta.url).href;
+const tsc = join(docsDir, "node_modules/.bin/tsc");
+
+// README.md, apps/*/README.md and packages/*/README.md, relative to the repo root.
+const readmes = [
+  "README.md",
+  ...["apps", "packages"].flatMap((folder) =>
+    readdirSync(join(repoRoot, folder)).map((name) => `${folder}/${name}/README.md`),
+  ),
+].filter((readme) => existsSync(join(repoRoot, readme)));
+
+interface ReadmeBlock {
+  title: string;
+  readme: string;
+  /** The README line of the block's first line of code. */
+  line: number;
+  file: string;
+  source: string;
+}
+
+const blocks: ReadmeBlock[] = readmes.flatMap((readme) => {
+  const text = readFileSync(join(repoRoot, readme), "utf8");
+  return [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match, index) => ({
+    title: `${readme}, ts block ${index + 1}`,
+    readme,
+    line: text.slice(0, match.index).split("\n").length + 1,
+    file: `${readme.replaceAll("/", "-").replace(/\.md$/, "")}-${index + 1}.ts`,
+    source: match[1] ?? "",
+  }));
+});
+
+/** tsc's `file.ts(line,column)` as the README's `path:line:column (title)`. */
+function inReadmeTerms(tscOutput: string): string {
+  return tscOutput.replace(/^(\S+\.ts)\((\d+),(\d+)\)/gm, (whole, file, line, column) => {
+    const block = blocks.find((candidate) => candidate.file === file);
+    if (!block) return whole;
+    return `${block.readme}:${block.line + Number(line) - 1}:${column} (${block.title})`;
+  });
+}
+
+describe("the READMEs' TypeScript blocks", () => {
+  beforeAll(() => {
+    rmSync(blocksDir, { recursive: true, force: true });
+    mkdirSync(blocksDir);
+    for (const block of blocks) writeFileSync(join(blocksDir, block.file), block.source);
+    const tsconfig = {
+      extends: relative(blocksDir, join(repoRoot, "tsconfig.base.json")),
+      compilerOptions: { noEmit: true, types: ["node"] },
+      include: ["*.ts"],
+    };
+    writeFileSync(join(blocksDir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+  });
+
+  test.concurrent("type-check against the packages, in one tsc run", async () => {
+    expect(blocks.length).toBeGreaterThan(0);
+    const checked = await promisify(execFile)(tsc, ["-p", "tsconfig.json", "--pretty", "false"], {
+      cwd: blocksDir,
+    }).then(
+      () => "",
+      (error: { stdout: string; stderr: string }) => inReadmeTerms(error.stdout + error.stderr),
+    );
+    expect(checked).toBe("");
+  });
+
+  // Nothing on stderr either: the blocks report a caught failure there (console.error, a drift),
+  // and a reader's first run should take the path the prose describes.
+  test.concurrent.each(blocks)("$title runs against the sandbox, quietly", async (block) => {
+    const where = `${block.title} (${block.readme}:${block.line})`;
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "--import", preload, block.file],
+      {
+        cwd: blocksDir,
+        // A key of its own: each block starts on a fresh team, as a reader's would.
+        env: { ...process.env, LOOPS_API_KEY: `readme-block-${block.file}` },
+        timeout: 30_000,
+      },
+    ).catch((error: { code: number | null; signal: string | null; stderr: string }) => {
+      const outcome = error.signal ? `was stopped (${error.signal})` : `exited ${error.code}`;
+      throw new Error(`${where} ${outcome}:\n${error.stderr}`);
+    });
+    expect(stderr, `${where} wrote to stderr`).toBe("");
+  });
+});
