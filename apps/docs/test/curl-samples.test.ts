@@ -81,12 +81,14 @@ describe("the curl samples", () => {
     },
   );
 
-  test.concurrent.each(samples)(
+  // `for`, not `each`: the test gets its context, whose signal kills the curl on a timeout.
+  test.concurrent.for(samples)(
     "$title: gets its success status and a conforming body from the mock",
-    async ({ operation, source }) => {
+    async ({ operation, source }, { signal }) => {
       const command = source.replaceAll(productionUrl, mock.url.replace(/\/$/, ""));
       const { stdout } = await promisify(execFile)("sh", ["-c", command], {
         env: { ...process.env, LOOPS_API_KEY: "test-api-key" },
+        signal,
       });
       const response = parseIncludedResponse(stdout);
       const success = operation.responses.find((documented) => /^2\d\d$/.test(documented.status));

@@ -188,7 +188,9 @@ describe("against a server with planted drift", () => {
 });
 
 describe("the loops-drift bin", () => {
-  it("runs from the built package with the key from the environment and exits 1 on drift", async () => {
+  it("runs from the built package with the key from the environment and exits 1 on drift", async ({
+    signal,
+  }) => {
     server = await startContractServer(planted);
     const junit = join(tmpdir(), `loops-drift-bin-${process.pid}-${Date.now()}.xml`);
     const manifest = JSON.parse(
@@ -198,7 +200,8 @@ describe("the loops-drift bin", () => {
     const run = promisify(execFile)(
       process.execPath,
       [bin, "--base-url", server.url, "--rate", "100", "--junit", junit],
-      { env: { ...process.env, LOOPS_API_KEY: apiKey } },
+      // Killed if the test times out: a hung bin must not outlive it.
+      { env: { ...process.env, LOOPS_API_KEY: apiKey }, signal },
     );
     const failure = (await run.then(
       () => undefined,
