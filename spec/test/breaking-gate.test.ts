@@ -47,15 +47,22 @@ const newOptionalRequestField: Operation = {
   value: { type: "string", description: "Notes for the team." },
 };
 
-/** Runs the gate's own diff on the released contract against an edited copy of it. */
-async function diffAgainstRelease(name: string, edits: Operation[]) {
+/**
+ * Runs the gate's own diff on the released contract against an edited copy of it; `signal` is the
+ * test's, so a test that times out does not leave the diff running.
+ */
+async function diffAgainstRelease(name: string, edits: Operation[], signal: AbortSignal) {
   const edited = jsonPatch.applyPatch(structuredClone(releasedDocument), edits, true).newDocument;
   const file = join(workDir, `${name}.yaml`);
   writeFileSync(file, stringify(edited));
   const args = ["diff", released, file, "--check-version", "--fail-on", "none"];
   const env = { ...process.env, REDOCLY_TELEMETRY: "off" };
   try {
-    const { stdout, stderr } = await run("node_modules/.bin/redocly", args, { cwd: specDir, env });
+    const { stdout, stderr } = await run("node_modules/.bin/redocly", args, {
+      cwd: specDir,
+      env,
+      signal,
+    });
     return { passed: true, report: stdout + stderr };
   } catch (error) {
     const { stdout, stderr } = error as { stdout: string; stderr: string };
@@ -76,10 +83,13 @@ const BREAKING_EDITS = [
 
 // One diff carries all four breaking edits (a process each would double this file's time);
 // the report must rate every one of them major, by its own rule.
-test.concurrent("breaking changes fail without a major bump, each named in the report", async () => {
+test.concurrent("breaking changes fail without a major bump, each named in the report", async ({
+  signal,
+}) => {
   const { passed, report } = await diffAgainstRelease(
     "breaking",
     BREAKING_EDITS.map(({ edit }) => edit),
+    signal,
   );
   expect(passed, report).toBe(false);
   expect(report).toContain(`require a major bump (${major + 1}.0.0)`);
@@ -87,22 +97,25 @@ test.concurrent("breaking changes fail without a major bump, each named in the r
   for (const { change, rule } of BREAKING_EDITS) expect(report, change).toContain(`(${rule})`);
 });
 
-test.concurrent("a breaking change passes with a major bump", async () => {
+test.concurrent("a breaking change passes with a major bump", async ({ signal }) => {
   const edits = [...BREAKING_EDITS.map(({ edit }) => edit), MAJOR_BUMP];
-  const { passed, report } = await diffAgainstRelease("major", edits);
+  const { passed, report } = await diffAgainstRelease("major", edits, signal);
   expect(passed, report).toBe(true);
 });
 
-test.concurrent("a compatible addition passes with a minor bump", async () => {
-  const { passed, report } = await diffAgainstRelease("minor", [
-    newOptionalRequestField,
-    MINOR_BUMP,
-  ]);
+test.concurrent("a compatible addition passes with a minor bump", async ({ signal }) => {
+  const { passed, report } = await diffAgainstRelease(
+    "minor",
+    [newOptionalRequestField, MINOR_BUMP],
+    signal,
+  );
   expect(passed, report).toBe(true);
 });
 
-test.concurrent("a compatible addition without a bump fails, asking for a minor one", async () => {
-  const { passed, report } = await diffAgainstRelease("no-bump", [newOptionalRequestField]);
+test.concurrent("a compatible addition without a bump fails, asking for a minor one", async ({
+  signal,
+}) => {
+  const { passed, report } = await diffAgainstRelease("no-bump", [newOptionalRequestField], signal);
   expect(passed, report).toBe(false);
   expect(report).toContain(`require a minor bump (${major}.${minor + 1}.0)`);
 });

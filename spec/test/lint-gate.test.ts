@@ -41,6 +41,8 @@ type Findings = Map<string, Set<string>>;
 const spectralFindings: Findings = new Map();
 const redoclyFindings: Findings = new Map();
 let workDir: string;
+// Stops Redocly's process in afterAll should the set-up fail or time out before it finishes.
+const redoclyRun = new AbortController();
 
 function record(findings: Findings, file: string, rule: string) {
   const name = basename(file, ".json");
@@ -92,7 +94,11 @@ async function lintWithSpectral(
 async function stdoutOf(command: string, args: string[]): Promise<string> {
   try {
     return (
-      await run(command, args, { cwd: specDir, env: { ...process.env, REDOCLY_TELEMETRY: "off" } })
+      await run(command, args, {
+        cwd: specDir,
+        env: { ...process.env, REDOCLY_TELEMETRY: "off" },
+        signal: redoclyRun.signal,
+      })
     ).stdout;
   } catch (error) {
     return (error as { stdout: string }).stdout;
@@ -136,7 +142,10 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+afterAll(() => {
+  redoclyRun.abort();
+  rmSync(workDir, { recursive: true, force: true });
+});
 
 test("the untouched bundle passes both linters", () => {
   expect(spectralFindings.get(BASELINE)).toBeUndefined();

@@ -81,13 +81,15 @@ describe("the curl samples", () => {
     },
   );
 
-  test.concurrent.each(samples)(
+  // `for`, not `each`: the test gets its context, whose signal kills the curl on a timeout.
+  test.concurrent.for(samples)(
     "$title: gets its success status and a conforming body from the mock, on a fresh key",
-    async ({ operation, source }) => {
+    async ({ operation, source }, { signal }) => {
       const command = source.replaceAll(productionUrl, mock.url.replace(/\/$/, ""));
       // Each sample on a key of its own: a reader runs one sample on their own team's data.
       const { stdout } = await promisify(execFile)("sh", ["-c", command], {
         env: { ...process.env, LOOPS_API_KEY: `curl-sample-${operation.operationId}` },
+        signal,
       });
       const response = parseIncludedResponse(stdout);
       const success = operation.responses.find((documented) => /^2\d\d$/.test(documented.status));

@@ -17,7 +17,9 @@ describe("the workflow example", () => {
     await mock?.stop();
   });
 
-  test("runs every step against the mock, from a new draft to reading the scheduled campaign back", async () => {
+  test("runs every step against the mock, from a new draft to reading the scheduled campaign back", async ({
+    signal,
+  }) => {
     // tsx's documented way to run TypeScript on Node 20: `node --import tsx file.ts`.
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -31,6 +33,8 @@ describe("the workflow example", () => {
           LOOPS_PREVIEW_TO: "preview@example.com",
         },
         timeout: 30_000,
+        // Killed if the test times out first: the example must not outlive it.
+        signal,
       },
     );
     const steps = stdout.split("\n").filter((line) => /^\d\. /.test(line));

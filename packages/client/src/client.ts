@@ -42,8 +42,8 @@ export interface LoopsClientOptions {
   userAgent?: string | undefined;
   /**
    * Checks every response (status, required headers, body) against the contract: `"warn"` logs a
-   * drift through `logger`, `"throw"` throws a `ResponseValidationError` (from
-   * `@loops-contract/client/validation`). Default off: the validators are then never loaded.
+   * drift through `logger`, `"throw"` throws a `ResponseValidationError`. Default off: the
+   * validators are then never loaded.
    */
   validateResponses?: "warn" | "throw" | undefined;
   /** Where `validateResponses: "warn"` writes. Default `console`. */

@@ -21,6 +21,9 @@ export {
   NotFoundError,
   PayloadTooLargeError,
   RateLimitError,
+  type ResponseDrift,
+  type ResponseValidationDetails,
+  ResponseValidationError,
   UnexpectedStatusError,
   UnprocessableEntityError,
 } from "./errors.js";

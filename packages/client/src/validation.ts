@@ -7,64 +7,17 @@
 // This is the one place it is decided: the drift check (`@loops-contract/drift`) calls
 // `checkResponse` too, so the client and the check cannot disagree on a response.
 import type { Logger } from "./core.js";
-import { type APIError, LoopsError } from "./errors.js";
+import {
+  type APIError,
+  type ResponseDrift,
+  type ResponseValidationDetails,
+  ResponseValidationError,
+} from "./errors.js";
 import { alternatives, operations } from "./response-validators.gen.js";
 
-/** One way a response departs from the contract. It never carries a value from the response. */
-export interface ResponseDrift {
-  where: "status" | "header" | "body";
-  /** The header's name, the JSON pointer into the body (`/data/0/status`), or "" for the status. */
-  location: string;
-  kind:
-    | "undocumented-status"
-    | "missing-header"
-    | "header-value"
-    | "missing-body"
-    | "missing-field"
-    | "type"
-    | "enum"
-    | "constraint"
-    | "no-alternative";
-  /** What the contract documents: a type, the enum's values, a constraint. */
-  expected: string;
-  /** What came: a type, an enum-like code, "absent"; never free text. */
-  actual: string;
-}
-
-export interface ResponseValidationDetails {
-  operationId: string;
-  /** The HTTP method, upper case. */
-  method: string;
-  /** The contract's path template, never the concrete URL. */
-  path: string;
-  status: number;
-  drifts: ResponseDrift[];
-  /** The operation, the status and one line per drift. */
-  message: string;
-}
-
-/**
- * With `validateResponses: "throw"`: the response does not match the contract (a missing required
- * field or header, a changed type, a value outside a closed enum). For an error status, `cause` is
- * the status error the response would otherwise have thrown.
- */
-export class ResponseValidationError extends LoopsError {
-  override name = "ResponseValidationError";
-  readonly operationId: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly drifts: readonly ResponseDrift[];
-
-  constructor(details: ResponseValidationDetails, options?: ErrorOptions) {
-    super(details.message, options);
-    this.operationId = details.operationId;
-    this.method = details.method;
-    this.path = details.path;
-    this.status = details.status;
-    this.drifts = details.drifts;
-  }
-}
+// The class lives with the other errors, in the main entry, so that `instanceof` needs no
+// validators; this entry re-exports that same class.
+export { type ResponseDrift, type ResponseValidationDetails, ResponseValidationError };
 
 /** The client's own option names, so a client's options can be passed as they are. */
 export interface ValidateResponseOptions {

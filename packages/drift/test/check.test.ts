@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type Operation, operations } from "@loops-contract/spec";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { describeDrift, main, runDriftCheck } from "../src/index.js";
 import { type ContractServer, type Reply, startContractServer } from "./support/contract-server.js";
 
@@ -188,25 +189,88 @@ describe("against a server with planted drift", () => {
 });
 
 describe("the loops-drift bin", () => {
-  it("runs from the built package with the key from the environment and exits 1 on drift", async () => {
-    server = await startContractServer(planted);
-    const junit = join(tmpdir(), `loops-drift-bin-${process.pid}-${Date.now()}.xml`);
+  let reports: string;
+  beforeAll(() => {
+    reports = mkdtempSync(join(tmpdir(), "loops-drift-bin-"));
+  });
+  afterAll(() => rmSync(reports, { recursive: true, force: true }));
+
+  /** Runs the built bin as a user does (the package's `bin`), the key in LOOPS_API_KEY. */
+  async function runBin(args: string[], signal: AbortSignal) {
     const manifest = JSON.parse(
       await readFile(new URL("../package.json", import.meta.url), "utf8"),
     ) as { bin: Record<string, string> };
     const bin = fileURLToPath(new URL(`../${manifest.bin["loops-drift"]}`, import.meta.url));
-    const run = promisify(execFile)(
-      process.execPath,
-      [bin, "--base-url", server.url, "--rate", "100", "--junit", junit],
-      { env: { ...process.env, LOOPS_API_KEY: apiKey } },
+    // Killed if the test times out: a hung bin must not outlive it.
+    return promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...process.env, LOOPS_API_KEY: apiKey },
+      signal,
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code?: number; stdout: string; stderr: string }) => error,
     );
-    const failure = (await run.then(
-      () => undefined,
-      (error: unknown) => error,
-    )) as { code?: number; stdout?: string } | undefined;
-    expect(failure?.code).toBe(1);
-    expect(failure?.stdout).toContain("DRIFT GET");
+  }
+
+  it("runs from the built package with the key from the environment and exits 1 on drift", async ({
+    signal,
+  }) => {
+    server = await startContractServer(planted);
+    const junit = join(reports, "planted.xml");
+    const run = await runBin(["--base-url", server.url, "--rate", "100", "--junit", junit], signal);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("DRIFT GET");
     expect(await readFile(junit, "utf8")).toContain("<failure");
+  });
+
+  it("never prints the key, though the server echoes it into the drifted values", async ({
+    signal,
+  }) => {
+    // A key shaped like a code (`sk-...`) is what an unknown enum value would show.
+    const echoes: Record<string, (reply: Reply) => void> = {
+      getCampaign: (reply) => {
+        (reply.body as Body).status = apiKey;
+      },
+      listCampaigns: (reply) => {
+        (reply.body as Body).data[0] = {
+          ...(reply.body as Body).data[0],
+          scheduling: { method: apiKey, timestamp: null },
+        };
+      },
+      listCampaignGroups: (reply) => {
+        (reply.body as { pagination: Record<string, unknown> }).pagination.perPage = apiKey;
+      },
+      listAudienceSegments: (reply) => {
+        reply.headers["x-ratelimit-remaining"] = apiKey;
+      },
+      getAudienceSegment: (reply) => {
+        reply.status = 418;
+        reply.body = { message: `No such key: ${apiKey}` };
+      },
+    };
+    server = await startContractServer((operation, reply) => {
+      echoes[operation.operationId]?.(reply);
+      return reply;
+    });
+    const junit = join(reports, "echoed.xml");
+    const run = await runBin(["--base-url", server.url, "--rate", "100", "--junit", junit], signal);
+    const xml = await readFile(junit, "utf8");
+    expect(run.code, run.stderr).toBe(1);
+    // The key did go out, in the Authorization header only, and came back in five answers.
+    expect(server.authorizations.every((value) => value === `Bearer ${apiKey}`)).toBe(true);
+    expect(run.stdout).not.toContain(apiKey);
+    expect(run.stderr).not.toContain(apiKey);
+    expect(xml).not.toContain(apiKey);
+    // Each echo was reported as drift, the key's place named, the key not shown.
+    for (const line of [
+      'body /status: unknown enum value: expected one of "Draft", "Scheduled", "Sending", "Sent", got a string (not shown)',
+      'body /data/0/scheduling/method: unknown enum value: expected one of "now", "schedule", got a string (not shown)',
+      "body /pagination/perPage: changed type: expected integer, got string",
+      "header x-ratelimit-remaining: header value: expected integer (int32), got text",
+      "status: undocumented status: expected one of 200, 400, 401, 404, 405, 429, got 418",
+    ]) {
+      expect(run.stdout).toContain(line);
+    }
+    expect(xml).toContain('failures="5"');
   });
 });
 

@@ -99,6 +99,9 @@ await build({
   minifySyntax: true,
   // The contract module is shared with whoever imports the mock; msw is the user's own, a peer.
   external: ["@loops-contract/spec", "msw"],
+  // tr46 and whatwg-url require("punycode"), which Node resolves to its deprecated built-in
+  // (DEP0040 on Node 22+); the trailing slash names the userland package, bundled instead.
+  alias: { punycode: "punycode/" },
   // Prism is CommonJS: its `require`s of Node's modules need a `require` in an ES module.
   banner: {
     js: 'import { createRequire as __mockCreateRequire } from "node:module"; const require = __mockCreateRequire(import.meta.url);',

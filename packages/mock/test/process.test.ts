@@ -1,52 +1,16 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type Server } from "node:net";
-import { fileURLToPath } from "node:url";
 import { type Operation, operations } from "@loops-contract/spec";
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import { startMock } from "../dist/index.js";
+import { freePort, portIsFree, ready, startCli, stopClis } from "./support/cli.js";
 import { json, send, validBody } from "./support/requests.js";
 
-// The CLI as users run it: `node dist/cli.js` (what `pnpm mock` starts), one process.
-const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const operation = operations.find((o) => o.requestBody?.examples.length) as Operation;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  return new Promise((resolve) => {
-    probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
-}
-
-function startCli(
-  env: Record<string, string>,
-  args: string[] = [],
-): {
-  child: ChildProcess;
-  output: { stdout: string; stderr: string };
-} {
-  const child = spawn(process.execPath, [cli, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = { stdout: "", stderr: "" };
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output.stdout += chunk.toString("utf8");
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output.stderr += chunk.toString("utf8");
-  });
-  return { child, output };
-}
+// A failed assertion must not leave a mock on its port.
+afterEach(stopClis);
 
 function childrenOf(pid: number): string {
   try {
@@ -88,33 +52,27 @@ describe("the mock as a process", () => {
   test("`--dynamic --seed N --rate-limit` and MOCK_PORT: the seed's bodies, the documented limit", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const { child, output } = startCli({ MOCK_PORT: String(port) }, [
+    const started = startCli({ MOCK_PORT: String(port) }, [
       "--dynamic",
       "--seed",
       "7",
       "--rate-limit",
     ]);
-    const exited = once(child, "exit");
+    await ready(started);
+    expect(started.output.stdout).toMatch(/dynamic, seed 7, 10 requests\/s per key\)\n$/);
+    const first = await send(url, operation, { body: validBody(operation) });
+    const second = await send(url, operation, { body: validBody(operation) });
+    expect(first.headers.get("x-ratelimit-remaining")).toBe("9");
+    expect(second.headers.get("x-ratelimit-remaining")).toBe("8");
+    const inProcess = await startMock({ dynamic: true, seed: 7 });
     try {
-      while (!output.stdout.includes("ready")) await new Promise((r) => setTimeout(r, 10));
-      expect(output.stdout).toMatch(/dynamic, seed 7, 10 requests\/s per key\)\n$/);
-      const first = await send(url, operation, { body: validBody(operation) });
-      const second = await send(url, operation, { body: validBody(operation) });
-      expect(first.headers.get("x-ratelimit-remaining")).toBe("9");
-      expect(second.headers.get("x-ratelimit-remaining")).toBe("8");
-      const inProcess = await startMock({ dynamic: true, seed: 7 });
-      try {
-        const same = await send(inProcess.url, operation, {
-          headers: json,
-          body: validBody(operation),
-        });
-        expect(JSON.parse(first.text)).toEqual(JSON.parse(same.text));
-      } finally {
-        await inProcess.stop();
-      }
+      const same = await send(inProcess.url, operation, {
+        headers: json,
+        body: validBody(operation),
+      });
+      expect(JSON.parse(first.text)).toEqual(JSON.parse(same.text));
     } finally {
-      child.kill("SIGTERM");
-      await exited;
+      await inProcess.stop();
     }
   });
 
