@@ -8,6 +8,13 @@ export const operation = operations.find((o) => o.requestBody?.examples.length);
 export const requestBody = JSON.stringify(operation.requestBody.examples[0].value);
 export const headers = { authorization: "Bearer bench-key", "content-type": "application/json" };
 
+/** `ratio` and the target it is read against: `<ratio>x (target >= <t>: met or MISSED)`. */
+export function againstTarget(ratio, { atLeast, atMost }) {
+  const met = atLeast === undefined ? ratio <= atMost : ratio >= atLeast;
+  const target = atLeast === undefined ? `<= ${atMost}` : `>= ${atLeast}`;
+  return `${ratio.toFixed(2)}x (target ${target}: ${met ? "met" : "MISSED"})`;
+}
+
 export async function freePort() {
   const probe = createServer();
   await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
