@@ -10,7 +10,9 @@ export const requestBody = JSON.stringify(operation.requestBody.examples[0].valu
 export function headersFor(apiKey) {
   return { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
 }
-export const headers = headersFor("bench-key");
+
+/** A handful of keys, as test suites sharing one mock send: the sandbox keeps one state a key. */
+export const apiKeys = Array.from({ length: 10 }, (_, index) => `bench-key-${index}`);
 
 /** The valid create as `fetch` options, for one API key. */
 export function validCreate(apiKey = "bench-key") {
