@@ -1,9 +1,10 @@
-// Start-up of `pnpm mock`'s process: from spawn to the first 2xx for a valid request, and where
-// the module loading goes (each measured in a fresh process).
+// Start-up of `pnpm mock`'s process: from spawn to the first 2xx for a valid request, stateful (the
+// default) against --stateless to see what the sandbox adds, and where the module loading goes
+// (each measured in a fresh process).
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { firstSuccess, freePort, median, startProcess } from "./support.mjs";
+import { againstTarget, firstSuccess, freePort, median, startProcess } from "./support.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -58,11 +59,17 @@ const loads = {
 };
 
 console.log(`Mock start-up, ${runs} runs each (median, min, max)`);
-const samples = { static: [], dynamic: [] };
+const samples = { stateful: [], stateless: [], dynamic: [] };
 const phaseSamples = {};
 const loadSamples = Object.fromEntries(Object.keys(loads).map((label) => [label, []]));
 for (let run = 0; run < runs; run += 1) {
-  samples.static.push(await startToFirstSuccess([]));
+  // Each goes first in every other run, so neither always meets a warmer disk cache.
+  const pair = [
+    ["stateful", []],
+    ["stateless", ["--stateless"]],
+  ];
+  if (run % 2 === 1) pair.reverse();
+  for (const [mode, args] of pair) samples[mode].push(await startToFirstSuccess(args));
   samples.dynamic.push(await startToFirstSuccess(["--dynamic", "--seed", "1"]));
   let previous = 0;
   for (const [phase, at] of Object.entries(phasesOnce([]))) {
@@ -71,7 +78,11 @@ for (let run = 0; run < runs; run += 1) {
   }
   for (const [label, code] of Object.entries(loads)) loadSamples[label].push(loadTime(code));
 }
-row("spawn -> first 2xx (pnpm mock)", samples.static, 600);
+row("spawn -> first 2xx (pnpm mock: stateful)", samples.stateful, 600);
+row("spawn -> first 2xx (--stateless)", samples.stateless);
+console.log(
+  `stateful / stateless, medians: ${againstTarget(median(samples.stateful) / median(samples.stateless), { atMost: 1.1 })}`,
+);
 row("spawn -> first 2xx (--dynamic)", samples.dynamic);
 console.log("where one start goes, in-process (each phase's own time):");
 for (const [phase, values] of Object.entries(phaseSamples)) row(`  ${phase}`, values);

@@ -1,12 +1,52 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
-import { operations } from "@loops-contract/spec";
+import { operations, sandboxModel } from "@loops-contract/spec";
 
 /** The first operation that takes a body, and its first example: what "a valid create" is here. */
 export const operation = operations.find((o) => o.requestBody?.examples.length);
 export const requestBody = JSON.stringify(operation.requestBody.examples[0].value);
-export const headers = { authorization: "Bearer bench-key", "content-type": "application/json" };
+
+export function headersFor(apiKey) {
+  return { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
+}
+
+/** A handful of keys, as test suites sharing one mock send: the sandbox keeps one state a key. */
+export const apiKeys = Array.from({ length: 10 }, (_, index) => `bench-key-${index}`);
+
+/** The valid create as `fetch` options, for one API key. */
+export function validCreate(apiKey = "bench-key") {
+  return { method: operation.method.toUpperCase(), headers: headersFor(apiKey), body: requestBody };
+}
+
+/** The list of what the valid create makes: one page of its smallest size, newest first. */
+const listOperation = operations.find(
+  (o) => o.sandbox?.action === "list" && o.sandbox.resource === operation.sandbox?.resource,
+);
+const { perPageParameter } = sandboxModel.pagination;
+export const pageSize = listOperation.queryParameters.find((p) => p.name === perPageParameter)
+  .schema.minimum;
+export const pagePath = `${listOperation.path}?${perPageParameter}=${pageSize}`;
+
+/** Sends `path` to an in-process mock (`createMockFetch`); its JSON body, or a throw unless 2xx. */
+export async function inProcess(mockFetch, path, init) {
+  const response = await mockFetch(`http://mock.invalid${path}`, init);
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** One valid create for `apiKey` through an in-process mock; throws unless it is a 2xx. */
+export function createIn(mockFetch, apiKey) {
+  return inProcess(mockFetch, operation.path, validCreate(apiKey));
+}
+
+/** `ratio` and the target it is read against: `<ratio>x (target >= <t>: met or MISSED)`. */
+export function againstTarget(ratio, { atLeast, atMost }) {
+  const met = atLeast === undefined ? ratio <= atMost : ratio >= atLeast;
+  const target = atLeast === undefined ? `<= ${atMost}` : `>= ${atLeast}`;
+  return `${ratio.toFixed(2)}x (target ${target}: ${met ? "met" : "MISSED"})`;
+}
 
 export async function freePort() {
   const probe = createServer();
@@ -21,11 +61,7 @@ export async function firstSuccess(url, deadlineMs = 60_000) {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${url}${operation.path}`, {
-        method: operation.method.toUpperCase(),
-        headers,
-        body: requestBody,
-      });
+      const response = await fetch(`${url}${operation.path}`, validCreate());
       await response.arrayBuffer();
       if (response.ok) return performance.now();
     } catch {
