@@ -56,15 +56,24 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 type PrismOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
 
-interface Answer {
+/** An answer before it is a `Response`: what an adapter writes. */
+export interface Answer {
   status: number;
   headers: Record<string, string>;
+  /** JSON, or `undefined` for no body. */
   body: unknown;
 }
 
-interface ReadBody {
+export interface ReadBody {
   bytes: Buffer;
   tooLarge: boolean;
+}
+
+/** What the engine reads of a request besides its body: a Fetch `Request` is one. */
+export interface RequestHead {
+  method: string;
+  url: string;
+  headers: Headers;
 }
 
 /** Reads at most one byte past the limit: what is beyond it is never held in memory. */
@@ -98,7 +107,7 @@ function queryOf(searchParams: URLSearchParams): IHttpNameValues {
 type BodyCheck = { ok: true; body: unknown } | { ok: false; fault: string };
 
 /** Reads and validates a request body against the operation's schema, naming the fault. */
-function checkBody(operation: Operation, request: Request, bytes: Buffer): BodyCheck {
+function checkBody(operation: Operation, request: RequestHead, bytes: Buffer): BodyCheck {
   const requestBody = operation.requestBody;
   if (requestBody === undefined) return { ok: true, body: undefined };
   if (bytes.length === 0) {
@@ -219,6 +228,11 @@ async function prismOperationsOf(document: JsonObject): Promise<PrismOperation[]
 export interface MockEngine {
   /** Answers one request as the mock does; never rejects. */
   (request: Request): Promise<Response>;
+  /**
+   * The same, for an adapter that has the body already and writes the answer itself (the HTTP
+   * server): no stream is read and no `Response` made.
+   */
+  respond(request: RequestHead, body: () => Promise<ReadBody>): Promise<Answer>;
   /** How many operations it serves. */
   operationCount: number;
   /** Requests per second per API key, when rate limiting is on. */
@@ -352,7 +366,7 @@ export async function createMockEngine(
   }
 
   async function answer(
-    request: Request,
+    request: RequestHead,
     url: URL,
     target: Route,
     read: ReadBody,
@@ -508,7 +522,11 @@ export async function createMockEngine(
     return prismAnswer(output as IHttpResponse);
   }
 
-  async function control(request: Request, url: URL): Promise<Answer> {
+  async function control(
+    request: RequestHead,
+    url: URL,
+    body: () => Promise<ReadBody>,
+  ): Promise<Answer> {
     const none = { "content-type": "application/json" };
     const key = apiKeyOf(request.headers.get("authorization"));
     if (key === undefined) {
@@ -543,7 +561,7 @@ export async function createMockEngine(
         body: { now: new Date(sandbox.now(key)).toISOString() },
       };
     }
-    const read = await readBody(request);
+    const read = await body();
     let milliseconds: unknown;
     try {
       milliseconds = (JSON.parse(utf8.decode(read.bytes)) as JsonObject).milliseconds;
@@ -564,36 +582,36 @@ export async function createMockEngine(
     return { status: 200, headers: none, body: { now: new Date(now).toISOString() } };
   }
 
-  async function engine(request: Request): Promise<Response> {
+  async function respond(request: RequestHead, body: () => Promise<ReadBody>): Promise<Answer> {
     let url: URL;
     try {
       url = new URL(request.url);
     } catch {
-      return toResponse({
-        status: 400,
-        headers: {},
-        body: { message: "The request URL cannot be read." },
-      });
+      return { status: 400, headers: {}, body: { message: "The request URL cannot be read." } };
     }
     try {
       const path = contractPathOf(url.pathname);
-      if (path.startsWith(controlPrefix)) return toResponse(await control(request, url));
+      if (path.startsWith(controlPrefix)) return await control(request, url, body);
       let target: Route;
       try {
         target = route(request.method.toLowerCase(), path);
       } catch {
         target = { kind: "noPath" };
       }
-      return toResponse(await answer(request, url, target, await readBody(request)));
+      return await answer(request, url, target, await body());
     } catch (error) {
       // Only a defect of the mock itself gets here (a stored record that no longer fits the
       // contract among them); the tests keep it unreachable.
       const message =
         error instanceof StoredShapeError ? error.message : `The mock failed: ${String(error)}`;
-      return toResponse({ status: 500, headers: {}, body: { message } });
+      return { status: 500, headers: {}, body: { message } };
     }
   }
+
+  const engine = async (request: Request): Promise<Response> =>
+    toResponse(await respond(request, () => readBody(request)));
   return Object.assign(engine, {
+    respond,
     operationCount: prismOperations.length,
     rateLimit: limiter?.limit,
     sandbox,

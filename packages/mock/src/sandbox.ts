@@ -79,34 +79,73 @@ interface StoredRecord {
   sendAt?: number | undefined;
 }
 
+/**
+ * One resource's records for one key, in creation order (`seq`), which lists read from the end.
+ * The seed comes first and stays; created records are evicted oldest first, so they sit in a queue
+ * whose head only moves forward: an eviction costs no shift of the records behind it.
+ */
 class Collection {
-  /** Ascending by `seq`, which follows the creation time: lists read it from the end. */
-  readonly items: StoredRecord[] = [];
   readonly byId = new Map<string, StoredRecord>();
-  seedCount = 0;
+  readonly #seeded: StoredRecord[] = [];
+  #created: StoredRecord[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#seeded.length + this.#created.length - this.#head;
+  }
+
+  get createdCount(): number {
+    return this.#created.length - this.#head;
+  }
+
+  /** The record at a position in creation order, 0 the oldest. */
+  at(index: number): StoredRecord {
+    const seeded = this.#seeded.length;
+    return (
+      index < seeded ? this.#seeded[index] : this.#created[this.#head + index - seeded]
+    ) as StoredRecord;
+  }
+
+  *[Symbol.iterator](): IterableIterator<StoredRecord> {
+    for (let index = 0; index < this.size; index += 1) yield this.at(index);
+  }
 
   add(record: StoredRecord): void {
-    this.items.push(record);
+    (record.seed ? this.#seeded : this.#created).push(record);
     this.byId.set(String(record.value.id), record);
-    if (record.seed) this.seedCount += 1;
   }
 
-  remove(id: string): StoredRecord | undefined {
+  /** The oldest created record, or `undefined` when only the seed is left. */
+  oldestCreated(): StoredRecord | undefined {
+    return this.#created[this.#head];
+  }
+
+  remove(id: string): void {
     const record = this.byId.get(id);
-    if (record === undefined) return undefined;
+    if (record === undefined || record.seed) return;
     this.byId.delete(id);
-    this.items.splice(this.indexOfSeq(record.seq), 1);
-    return record;
+    if (record === this.#created[this.#head]) {
+      this.#created[this.#head] = undefined as unknown as StoredRecord;
+      this.#head += 1;
+      // Drop the spent head now and then, so the queue's memory follows what it holds.
+      if (this.#head > 1024 && this.#head * 2 > this.#created.length) {
+        this.#created = this.#created.slice(this.#head);
+        this.#head = 0;
+      }
+      return;
+    }
+    const index = this.#created.indexOf(record, this.#head);
+    if (index >= 0) this.#created.splice(index, 1);
   }
 
-  /** The index of the last item whose seq is at most `seq`, or -1. */
+  /** The position of the last record whose seq is at most `seq`, or -1. */
   indexAtOrBefore(seq: number): number {
     let low = 0;
-    let high = this.items.length - 1;
+    let high = this.size - 1;
     let found = -1;
     while (low <= high) {
       const middle = (low + high) >> 1;
-      if ((this.items[middle] as StoredRecord).seq <= seq) {
+      if (this.at(middle).seq <= seq) {
         found = middle;
         low = middle + 1;
       } else {
@@ -114,10 +153,6 @@ class Collection {
       }
     }
     return found;
-  }
-
-  private indexOfSeq(seq: number): number {
-    return this.indexAtOrBefore(seq);
   }
 }
 
@@ -540,7 +575,7 @@ export class Sandbox {
     }
     for (const [field, rule] of Object.entries(rules.unique ?? {})) {
       if (!(field in body)) continue;
-      for (const other of this.#collection(state, plan.name).items) {
+      for (const other of this.#collection(state, plan.name)) {
         if (other !== self && sameJson(other.value[field], body[field])) {
           throw this.#refuse(call.operation, rule, body);
         }
@@ -604,7 +639,7 @@ export class Sandbox {
   #reservedId(state: KeyState, resource: string): unknown {
     const reserved = this.#plan(resource).rules.reserved;
     if (reserved === undefined) return null;
-    for (const record of this.#collection(state, resource).items) {
+    for (const record of this.#collection(state, resource)) {
       if (matches(record.value, reserved.match)) return record.value.id;
     }
     return null;
@@ -614,8 +649,8 @@ export class Sandbox {
   #evict(plan: ResourcePlan, state: KeyState): void {
     const collection = this.#collection(state, plan.name);
     const companion = plan.rules.companion;
-    while (collection.items.length - collection.seedCount > this.#limits.recordsPerKey) {
-      const oldest = collection.items[collection.seedCount] as StoredRecord;
+    while (collection.createdCount > this.#limits.recordsPerKey) {
+      const oldest = collection.oldestCreated() as StoredRecord;
       collection.remove(String(oldest.value.id));
       if (companion !== undefined) {
         this.#collection(state, companion.resource).remove(String(oldest.value[companion.idField]));
@@ -739,7 +774,7 @@ export class Sandbox {
     const perPage = asked === null ? Number(perPageSchema?.schema.default ?? 20) : Number(asked);
     const collection = this.#collection(state, plan.name);
     const cursor = call.query.get(cursorParameter);
-    let start = collection.items.length - 1;
+    let start = collection.size - 1;
     if (cursor !== null) {
       const match = cursorPattern.exec(cursor);
       if (match === null) throw this.#refuse(call.operation, invalidCursor, {});
@@ -748,12 +783,11 @@ export class Sandbox {
     const data: JsonObject[] = [];
     let index = start;
     for (; index >= 0 && data.length < perPage; index -= 1) {
-      const record = collection.items[index] as StoredRecord;
+      const record = collection.at(index);
       this.#settle(plan, record, now);
       data.push(structuredClone(record.value));
     }
-    const next =
-      index >= 0 ? `p${(collection.items[index] as StoredRecord).seq.toString(36)}` : null;
+    const next = index >= 0 ? `p${collection.at(index).seq.toString(36)}` : null;
     let nextPage: string | null = null;
     if (next !== null) {
       const url = new URL(call.url.pathname, call.url.origin);
@@ -761,7 +795,7 @@ export class Sandbox {
       url.searchParams.set(cursorParameter, next);
       nextPage = url.href;
     }
-    const total = collection.items.length;
+    const total = collection.size;
     return this.#success(call.operation, {
       pagination: {
         totalResults: total,

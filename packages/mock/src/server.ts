@@ -1,6 +1,12 @@
-// `node:http` over the engine: a request in, the engine's `Response` out.
+// `node:http` over the engine: the request's head and body in, the engine's answer written out.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createMockEngine, type MockBehaviour, type MockEngine, maxBodyBytes } from "./engine.js";
+import {
+  type Answer,
+  createMockEngine,
+  type MockBehaviour,
+  type MockEngine,
+  maxBodyBytes,
+} from "./engine.js";
 
 export interface MockHandler {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -28,58 +34,64 @@ function readCapped(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** The URL the client asked for, with its own host, so that `nextPage` leads back here. */
-function requestUrl(req: IncomingMessage): URL {
+function requestUrl(req: IncomingMessage): string {
   const path = req.url ?? "/";
   try {
-    return new URL(`http://${req.headers.host ?? "127.0.0.1"}${path}`);
+    return new URL(`http://${req.headers.host ?? "127.0.0.1"}${path}`).href;
   } catch {
-    return new URL(`http://127.0.0.1${path.startsWith("/") ? path : `/${path}`}`);
+    return new URL(`http://127.0.0.1${path.startsWith("/") ? path : `/${path}`}`).href;
   }
+}
+
+function send(res: ServerResponse, { status, headers, body }: Answer): void {
+  if (res.headersSent || res.destroyed) return;
+  if (body === undefined) {
+    const { "content-type": _, ...withoutType } = headers;
+    res.writeHead(status, { ...withoutType, "content-length": "0" }).end();
+    return;
+  }
+  const payload = JSON.stringify(body);
+  res
+    .writeHead(status, {
+      ...headers,
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(payload)),
+    })
+    .end(payload);
 }
 
 export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<MockHandler> {
   const engine = await createMockEngine(behaviour);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+    const body = readCapped(req);
+    // Read at once, so a request the engine refuses before its body is still drained.
+    body.catch(() => {});
+    let head: { method: string; url: string; headers: Headers };
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value === undefined) continue;
+        for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+      }
+      head = { method: req.method ?? "GET", url: requestUrl(req), headers };
+    } catch (error) {
+      // A header Fetch cannot hold (undici refuses some values Node accepts): the engine never sees it.
+      const message = `The request cannot be read: ${String(error)}`;
+      send(res, { status: 400, headers: {}, body: { message } });
+      return;
     }
-    readCapped(req)
-      .then((bytes) => {
-        const method = req.method ?? "GET";
-        const hasBody = method !== "GET" && method !== "HEAD";
-        return engine(
-          new Request(requestUrl(req), {
-            method,
-            headers,
-            ...(hasBody
-              ? {
-                  body: new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length),
-                }
-              : {}),
-          }),
-        );
+    engine
+      .respond(head, async () => {
+        const bytes = await body;
+        return bytes.length > maxBodyBytes
+          ? { bytes: Buffer.alloc(0), tooLarge: true }
+          : { bytes, tooLarge: false };
       })
-      .then(async (response) => {
-        if (res.headersSent || res.destroyed) return;
-        const payload = Buffer.from(await response.arrayBuffer());
-        res.writeHead(response.status, {
-          ...Object.fromEntries(response.headers),
-          "content-length": String(payload.length),
-        });
-        res.end(payload);
-      })
-      .catch((error: unknown) => {
-        // A request Fetch cannot represent (a header value undici refuses, say): the engine never saw it.
-        if (res.headersSent || res.destroyed) return;
-        const payload = JSON.stringify({ message: `The request cannot be read: ${String(error)}` });
-        res.writeHead(400, {
-          "content-type": "application/json",
-          "content-length": String(Buffer.byteLength(payload)),
-        });
-        res.end(payload);
-      });
+      .then(
+        (answer) => send(res, answer),
+        (error: unknown) =>
+          send(res, { status: 500, headers: {}, body: { message: `The mock failed: ${error}` } }),
+      );
   };
   return Object.assign(handler, { engine });
 }
