@@ -1,0 +1,48 @@
+// Type-checks the consumer under each tsconfig given, with this project's own TypeScript, in one
+// process. skipLibCheck is off, so declaration files are checked: the diagnostics asked for are the
+// consumer's files' and every @loops-contract declaration's in the program. Third-party
+// declarations are read as far as those use them, not checked in full: their errors are their
+// authors' (and checking them once per setting would cost several times the rest).
+// Prints, per tsconfig, the packages whose declarations were checked and the errors.
+import { dirname, relative, resolve } from "node:path";
+import ts from "typescript";
+
+const scope = "/node_modules/@loops-contract/";
+const isOurs = (fileName) => !fileName.includes("/node_modules/") || fileName.includes(scope);
+const formatHost = {
+  getCanonicalFileName: (fileName) => fileName,
+  getCurrentDirectory: () => process.cwd(),
+  getNewLine: () => "\n",
+};
+
+const report = {};
+for (const tsconfig of process.argv.slice(2)) {
+  const path = resolve(tsconfig);
+  const { config, error } = ts.readConfigFile(path, ts.sys.readFile);
+  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, dirname(path), undefined, path);
+  const program = ts.createProgram({
+    rootNames: parsed.fileNames,
+    options: parsed.options,
+    configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(parsed),
+  });
+  const ours = program.getSourceFiles().filter((file) => isOurs(file.fileName));
+  const diagnostics = [
+    ...(error ? [error] : []),
+    ...program.getConfigFileParsingDiagnostics(),
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+    ...ours.flatMap((file) => program.getSemanticDiagnostics(file)),
+  ];
+  report[tsconfig] = {
+    packages: [
+      ...new Set(
+        ours
+          .filter((file) => file.fileName.includes(scope))
+          .map((file) => relative(dirname(path), file.fileName).split("/")[2]),
+      ),
+    ].sort(),
+    errors: diagnostics.map((diagnostic) => ts.formatDiagnostic(diagnostic, formatHost).trim()),
+  };
+}
+console.log(JSON.stringify(report));

@@ -1,0 +1,63 @@
+// A consumer of every entry the packages publish, type-checked in a project that installed their
+// tarballs. No top-level await: under "module": "commonjs" it would not compile. Each
+// `@ts-expect-error` compiles only if that entry's types are real: were an import `any`, the line
+// would be no error, and the directive unused is one.
+import { createLoopsClient, NotFoundError } from "@loops-contract/client";
+import { checkResponse, type ResponseDrift } from "@loops-contract/client/validation";
+import { type DriftReport, runDriftCheck } from "@loops-contract/drift";
+import { createMockFetch, startMock } from "@loops-contract/mock";
+import { loopsHandlers } from "@loops-contract/mock/msw";
+import { getOperation, operations } from "@loops-contract/spec";
+import { setupServer } from "msw/node";
+
+export async function createAndReadBack(name: string): Promise<string> {
+  const mock = await startMock();
+  try {
+    const loops = createLoopsClient({ apiKey: "test", baseUrl: mock.url });
+    const created = await loops.campaigns.create({ name });
+    // @ts-expect-error: a campaign needs a name.
+    await loops.campaigns.create({});
+    return (await loops.campaigns.get(created.id)).name;
+  } finally {
+    await mock.stop();
+  }
+}
+
+export async function isMissing(campaignId: string): Promise<boolean> {
+  const mockFetch = await createMockFetch({ empty: true });
+  // @ts-expect-error: the clock moves by milliseconds, a number.
+  mockFetch.advanceClock("test", "a day");
+  const loops = createLoopsClient({ apiKey: "test", fetch: mockFetch });
+  return loops.campaigns.get(campaignId).then(
+    () => false,
+    (error: unknown) => error instanceof NotFoundError && error.status === 404,
+  );
+}
+
+export function mswServer() {
+  const handlers = loopsHandlers({ stateless: true });
+  // @ts-expect-error: a reset names an API key, a string.
+  handlers.reset(42);
+  return setupServer(...handlers);
+}
+
+export function driftOf(status: number, body: unknown): string[] {
+  const details = checkResponse("getCampaign", status, new Headers(), body);
+  // @ts-expect-error: a drift's kind is one of a closed set of names.
+  const unknownKind: ResponseDrift["kind"] = "no such kind";
+  return [unknownKind, ...(details?.drifts.map((drift) => drift.kind) ?? [])];
+}
+
+export async function driftedOperations(baseUrl: string): Promise<string[]> {
+  const report: DriftReport = await runDriftCheck({ baseUrl, apiKey: "test" });
+  // @ts-expect-error: a report counts its calls with a number.
+  const calls: string = report.calls;
+  return [calls, ...report.results.filter((r) => r.drifts.length > 0).map((r) => r.operation.path)];
+}
+
+export function operationIds(): string[] {
+  const create = getOperation("createCampaign");
+  // @ts-expect-error: an operation's method is a lower-case HTTP method.
+  const method: "FETCH" = create.method;
+  return [method, ...operations.map((operation) => operation.operationId)];
+}

@@ -1,0 +1,68 @@
+// The consumer's own test suite, run by its own vitest: the installed mock three ways (over HTTP,
+// as a fetch, under MSW), each with the installed client and with the official `loops` SDK. Each
+// creates a campaign and reads it back by its id: the same name means the sandbox remembered it.
+import { createLoopsClient } from "@loops-contract/client";
+import { createMockFetch, startMock } from "@loops-contract/mock";
+import { loopsHandlers } from "@loops-contract/mock/msw";
+import { LoopsClient } from "loops";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+const apiKey = "test";
+
+async function expectClientRemembers(loops: ReturnType<typeof createLoopsClient>, name: string) {
+  const created = await loops.campaigns.create({ name });
+  expect((await loops.campaigns.get(created.id)).name).toBe(name);
+}
+
+async function expectSdkRemembers(sdk: LoopsClient, name: string) {
+  const created = await sdk.createCampaign({ name });
+  expect((await sdk.getCampaign(created.id)).name).toBe(name);
+}
+
+describe("over HTTP: startMock()", () => {
+  let mock: Awaited<ReturnType<typeof startMock>>;
+  beforeAll(async () => {
+    mock = await startMock();
+  });
+  afterAll(() => mock.stop());
+
+  test("the client", () =>
+    expectClientRemembers(createLoopsClient({ apiKey, baseUrl: mock.url }), "over HTTP, client"));
+
+  test("the loops SDK", () => {
+    const sdk = new LoopsClient(apiKey);
+    sdk.apiRoot = `${mock.url}/`;
+    return expectSdkRemembers(sdk, "over HTTP, loops SDK");
+  });
+});
+
+describe("in process: createMockFetch()", () => {
+  test("the client", async () => {
+    const loops = createLoopsClient({ apiKey, fetch: await createMockFetch() });
+    await expectClientRemembers(loops, "as a fetch, client");
+  });
+
+  test("the loops SDK, which calls the global fetch", async () => {
+    const mockFetch = await createMockFetch();
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = mockFetch;
+    try {
+      await expectSdkRemembers(new LoopsClient(apiKey), "as a fetch, loops SDK");
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+});
+
+describe("under MSW: setupServer(...loopsHandlers())", () => {
+  const server = setupServer(...loopsHandlers());
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterAll(() => server.close());
+
+  test("the client, at the production URL", () =>
+    expectClientRemembers(createLoopsClient({ apiKey }), "under MSW, client"));
+
+  test("the loops SDK, at the production URL", () =>
+    expectSdkRemembers(new LoopsClient(apiKey), "under MSW, loops SDK"));
+});
