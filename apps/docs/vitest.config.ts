@@ -3,11 +3,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // One browser launch plus a Prism start: seconds, not the default 5 s budget under load.
+    // A browser launch, a mock start or a program run: seconds, not the default 5 s, under load.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // The browser test mostly waits on Chromium: the other files run beside it even on two cores,
-    // where the default would run them one after the other.
+    // The files mostly wait on child processes (curl, programs) or Chromium (its own turbo task,
+    // test:browser): two run beside each other even on two cores.
     maxWorkers: 2,
     // The files share no state, so the mock and the spec module load once per worker.
     isolate: false,
