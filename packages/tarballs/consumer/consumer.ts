@@ -1,7 +1,7 @@
 // A consumer of every entry the packages publish, type-checked in a project that installed their
 // tarballs. No top-level await: under "module": "commonjs" it would not compile. Each
-// `@ts-expect-error` compiles only if that entry's types are real: were an import `any`, the line
-// would be no error, and the directive unused is one.
+// `@ts-expect-error` holds only if that entry's types are real: were an import `any`, the line
+// under it would compile, and the unused directive would be the error.
 import { createLoopsClient, NotFoundError } from "@loops-contract/client";
 import { checkResponse, type ResponseDrift } from "@loops-contract/client/validation";
 import { type DriftReport, runDriftCheck } from "@loops-contract/drift";
