@@ -6,9 +6,7 @@ import { createLoopsClient, NotFoundError } from "@loops-contract/client";
 import { checkResponse, type ResponseDrift } from "@loops-contract/client/validation";
 import { type DriftReport, runDriftCheck } from "@loops-contract/drift";
 import { createMockFetch, startMock } from "@loops-contract/mock";
-import { loopsHandlers } from "@loops-contract/mock/msw";
 import { getOperation, operations } from "@loops-contract/spec";
-import { setupServer } from "msw/node";
 
 export async function createAndReadBack(name: string): Promise<string> {
   const mock = await startMock();
@@ -32,13 +30,6 @@ export async function isMissing(campaignId: string): Promise<boolean> {
     () => false,
     (error: unknown) => error instanceof NotFoundError && error.status === 404,
   );
-}
-
-export function mswServer() {
-  const handlers = loopsHandlers({ stateless: true });
-  // @ts-expect-error: a reset names an API key, a string.
-  handlers.reset(42);
-  return setupServer(...handlers);
 }
 
 export function driftOf(status: number, body: unknown): string[] {

@@ -181,6 +181,17 @@ beforeAll(async () => {
   for (const file of await readdir(consumerFiles)) {
     await copyFile(join(consumerFiles, file), join(project, file));
   }
+  if (msw.startsWith("msw@3")) {
+    // msw 3 ships ES modules only: under node10 there is no msw/node to check its users against.
+    await writeFile(
+      join(project, "tsconfig.commonjs.json"),
+      JSON.stringify({
+        extends: "./tsconfig.base.json",
+        compilerOptions: { module: "commonjs" },
+        files: ["consumer.ts"],
+      }),
+    );
+  }
   const registry = await startEmptyRegistry();
   emptyRegistry = registry.server;
   await writeFile(
