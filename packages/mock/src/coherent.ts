@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ValidateFunction } from "ajv";
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -375,7 +375,9 @@ export async function createMockEngine(
       return made(undefined, 404, `No operation at ${request.method} ${url.pathname}.`, undefined);
     }
     const operations = target.kind === "operation" ? [target.operation] : target.operations;
-    const rate = limiter?.take(request.headers.get("authorization") ?? "");
+    // The same key as the sandbox's: `bearer k` and `Bearer  k` share one window.
+    const authorization = request.headers.get("authorization") ?? "";
+    const rate = limiter?.take(apiKeyOf(authorization) ?? authorization);
     if (rate?.exceeded) {
       const operation = operations[0] as Operation;
       const response = responseFor(operation, 429);

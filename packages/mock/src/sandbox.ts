@@ -14,7 +14,7 @@ import {
   type SandboxResource,
   validatorAt,
 } from "@loops-contract/spec";
-import { fillMissingWithNull, freshId } from "./coherent.js";
+import { fillMissingWithNull, freshId, isPlainObject as isObject } from "./coherent.js";
 
 export interface SandboxLimits {
   /** API keys kept at once; past it the least recently used key starts again from the seed. */
@@ -178,10 +178,6 @@ class Refused {
     readonly refusal: Refusal,
     readonly body: JsonObject,
   ) {}
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function matches(value: JsonObject, pattern: JsonObject): boolean {

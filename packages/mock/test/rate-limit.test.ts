@@ -17,11 +17,11 @@ const callable = operations.find(
   (operation) => operation.pathParameters.length === 0 && operation.requestBody?.examples.length,
 ) as Operation;
 
-function sendAll(count: number, key: string): Promise<Observed[]> {
+function sendAll(count: number, key: string, scheme = "Bearer"): Promise<Observed[]> {
   return Promise.all(
     Array.from({ length: count }, () =>
       send(mock.url, callable, {
-        headers: { ...json, authorization: `Bearer ${key}` },
+        headers: { ...json, authorization: `${scheme} ${key}` },
         body: validBody(callable),
       }),
     ),
@@ -49,5 +49,12 @@ describe("rate limiting (opt-in)", () => {
     const [other] = await sendAll(1, "another-key");
     expect(other?.status).toBeLessThan(300);
     expect(other?.headers.get("x-ratelimit-remaining")).toBe("9");
+  });
+
+  test("the window is the key's, however its scheme is written", async () => {
+    const [first] = await sendAll(1, "one-window-key");
+    const [second] = await sendAll(1, "one-window-key", "bearer ");
+    expect(first?.headers.get("x-ratelimit-remaining")).toBe("9");
+    expect(second?.headers.get("x-ratelimit-remaining")).toBe("8");
   });
 });

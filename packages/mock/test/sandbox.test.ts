@@ -14,32 +14,33 @@ import {
   productionUrl,
 } from "./support/sandbox.js";
 
-const campaigns = {
-  create: operationFor("campaign", "create"),
-  get: operationFor("campaign", "read"),
-  update: operationFor("campaign", "update"),
-  list: operationFor("campaign", "list"),
-};
-const messages = {
-  get: operationFor("emailMessage", "read"),
-  update: operationFor("emailMessage", "update"),
-};
+/** A resource's create, read, update and list operations, found by the contract's declarations. */
+function operationsOf(resource: string) {
+  return {
+    get create() {
+      return operationFor(resource, "create");
+    },
+    get get() {
+      return operationFor(resource, "read");
+    },
+    get update() {
+      return operationFor(resource, "update");
+    },
+    get list() {
+      return operationFor(resource, "list");
+    },
+  };
+}
+const campaigns = operationsOf("campaign");
+const messages = operationsOf("emailMessage");
+const groups = operationsOf("campaignGroup");
+const segments = operationsOf("audienceSegment");
 const inspections = operations.filter(
   (operation) =>
     operation.sandbox?.resource === "emailMessage" && operation.sandbox.action === "inspect",
 );
 const preview = inspections.find((operation) => operation.sandbox?.dailyQuota !== undefined);
 const guardian = inspections.find((operation) => operation.sandbox?.dailyQuota === undefined);
-const groups = {
-  create: operationFor("campaignGroup", "create"),
-  get: operationFor("campaignGroup", "read"),
-  update: operationFor("campaignGroup", "update"),
-  list: operationFor("campaignGroup", "list"),
-};
-const segments = {
-  create: operationFor("audienceSegment", "create"),
-  list: operationFor("audienceSegment", "list"),
-};
 
 const day = 24 * 60 * 60 * 1000;
 // yaml is the spec module's dependency, not the mock's.
