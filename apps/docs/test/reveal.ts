@@ -41,8 +41,8 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
     }
     return true;
   };
-  const must = async (condition: () => boolean, what: string) => {
-    if (!(await until(condition))) throw new Error(`Waited in vain for ${what}.`);
+  const must = async (condition: () => boolean, what: () => string) => {
+    if (!(await until(condition))) throw new Error(`Waited in vain for ${what()}.`);
   };
   /** Waits for a frame in which nothing on the page changed. */
   const quiet = async () => {
@@ -69,12 +69,20 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
   // What the reader reads: rendered text, as Playwright's innerText-based queries did.
   // biome-ignore lint/performance/useDomNodeTextContent: the label as shown, not hidden text.
   const label = (element: Element) => (element as HTMLElement).innerText.trim();
+  const atCentre = (element: HTMLElement) => {
+    const { left, top, width, height } = element.getBoundingClientRect();
+    return document.elementFromPoint(left + width / 2, top + height / 2);
+  };
   const uncovered = (element: HTMLElement) => {
     const box = element.getBoundingClientRect();
     if (box.top < 0 || box.bottom > innerHeight || box.left < 0 || box.right > innerWidth)
       element.scrollIntoView({ block: "center" });
-    const { left, top, width, height } = element.getBoundingClientRect();
-    return element.contains(document.elementFromPoint(left + width / 2, top + height / 2));
+    return element.contains(atCentre(element));
+  };
+  /** What a pointer at the element's centre hits instead, for an error to name. */
+  const cover = (element: HTMLElement) => {
+    const hit = atCentre(element);
+    return hit ? `<${hit.tagName.toLowerCase()}> "${label(hit).slice(0, 60)}"` : "nothing";
   };
   /**
    * A reader's click, repeated until it does what it is for (`done`): one that lands while Redoc
@@ -83,18 +91,28 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
    */
   const press = async (element: HTMLElement, done: () => boolean, what: string) => {
     const keepPage = (event: Event) => event.preventDefault();
+    const name = label(element);
     for (let attempt = 0; attempt < 3; attempt++) {
       if (attempt > 0) {
         await quiet();
         if (done()) return;
       }
-      await must(() => uncovered(element), `"${label(element)}" to be on screen and uncovered`);
+      // A click that took effect late can remove its own target: a picked item closes its menu.
+      await must(
+        () => !element.isConnected || uncovered(element),
+        () => `"${name}" to be on screen and uncovered (under ${cover(element)})`,
+      );
+      if (!element.isConnected) {
+        await quiet();
+        if (done()) return;
+        throw new Error(`"${name}" left the page before ${what}.`);
+      }
       addEventListener("click", keepPage, { once: true });
       element.click();
       removeEventListener("click", keepPage);
       if (await until(done, 2_000)) return;
     }
-    throw new Error(`Clicked "${label(element)}" three times, in vain, for ${what}.`);
+    throw new Error(`Clicked "${name}" three times, in vain, for ${what}.`);
   };
   const menuItems = () => visible('[data-testid="dropdown-menu"] [role="menuitem"]', document);
   /** Opens a variant or sample menu and picks the item `pick` names, or none. */
