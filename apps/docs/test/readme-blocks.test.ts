@@ -5,13 +5,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, test } from "vitest";
+import { type RunningMock, startMock } from "@loops-contract/mock";
+import { contract, type JsonObject } from "@loops-contract/spec";
+import { transformSync } from "esbuild";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const docsDir = fileURLToPath(new URL("../", import.meta.url));
 // Inside apps/docs, so that the blocks' imports resolve through its node_modules; gitignored.
 const blocksDir = join(docsDir, "readme-blocks");
-const preload = new URL("./sandbox-preload.ts", import.meta.url).href;
+const preload = new URL("./sandbox-preload.mjs", import.meta.url).href;
+const productionUrl = String((contract.servers as JsonObject[])[0]?.url);
 const tsc = join(docsDir, "node_modules/.bin/tsc");
 
 // README.md, apps/*/README.md and packages/*/README.md, relative to the repo root.
@@ -42,6 +46,9 @@ const blocks: ReadmeBlock[] = readmes.flatMap((readme) => {
   }));
 });
 
+/** The block as the program that runs: the same name, as JavaScript. */
+const runnable = (block: ReadmeBlock) => block.file.replace(/\.ts$/, ".mjs");
+
 /** tsc's `file.ts(line,column)` as the README's `path:line:column (title)`. */
 function inReadmeTerms(tscOutput: string): string {
   return tscOutput.replace(/^(\S+\.ts)\((\d+),(\d+)\)/gm, (whole, file, line, column) => {
@@ -52,16 +59,28 @@ function inReadmeTerms(tscOutput: string): string {
 }
 
 describe("the READMEs' TypeScript blocks", () => {
-  beforeAll(() => {
+  // One sandbox for every block, each on a key of its own, so that no block's process loads Prism
+  // unless the block itself starts a mock.
+  let sandbox: RunningMock;
+  beforeAll(async () => {
     rmSync(blocksDir, { recursive: true, force: true });
     mkdirSync(blocksDir);
-    for (const block of blocks) writeFileSync(join(blocksDir, block.file), block.source);
+    for (const block of blocks) {
+      writeFileSync(join(blocksDir, block.file), block.source);
+      // Run as JavaScript: the types are tsc's to check, below; esbuild strips them as tsx would.
+      const { code } = transformSync(block.source, { loader: "ts", format: "esm" });
+      writeFileSync(join(blocksDir, runnable(block)), code);
+    }
     const tsconfig = {
       extends: relative(blocksDir, join(repoRoot, "tsconfig.base.json")),
       compilerOptions: { noEmit: true, types: ["node"] },
       include: ["*.ts"],
     };
     writeFileSync(join(blocksDir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+    sandbox = await startMock();
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
   });
 
   test.concurrent("type-check against the packages, in one tsc run", async () => {
@@ -81,11 +100,16 @@ describe("the READMEs' TypeScript blocks", () => {
     const where = `${block.title} (${block.readme}:${block.line})`;
     const { stderr } = await promisify(execFile)(
       process.execPath,
-      ["--import", "tsx", "--import", preload, block.file],
+      ["--import", preload, runnable(block)],
       {
         cwd: blocksDir,
-        // A key of its own: each block starts on a fresh team, as a reader's would.
-        env: { ...process.env, LOOPS_API_KEY: `readme-block-${block.file}` },
+        env: {
+          ...process.env,
+          // A key of its own: each block starts on a fresh team, as a reader's would.
+          LOOPS_API_KEY: `readme-block-${block.file}`,
+          README_BLOCK_PRODUCTION_URL: productionUrl,
+          README_BLOCK_SANDBOX_URL: sandbox.url.replace(/\/$/, ""),
+        },
         timeout: 30_000,
       },
     ).catch((error: { code: number | null; signal: string | null; stderr: string }) => {
