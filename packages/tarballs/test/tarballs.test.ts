@@ -3,6 +3,7 @@
 // run and tested there. Only the tarballs cross from the workspace into that project.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -22,10 +23,17 @@ const publishable = {
   spec: "spec",
 };
 
+/** The consumer's own packages from the registry; scripts/fill-npm-cache.mjs caches the same. */
+const toolchainFile = JSON.parse(
+  readFileSync(fileURLToPath(new URL("../toolchain.json", import.meta.url)), "utf8"),
+) as { consumer: string[]; mswBeforeNode22_12: string; mswFromNode22_12: string };
 // msw 3 needs Node 22.12+; before it, msw 2, which the mock's peer range also allows.
 const [nodeMajor = 0, nodeMinor = 0] = process.versions.node.split(".").map(Number);
-const msw = nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 12) ? "msw@3.0.5" : "msw@2.9.0";
-const toolchain = ["typescript@5.9.3", "vitest@4.1.12", "@types/node@20.19.43", "loops@7.3.0", msw];
+const msw =
+  nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 12)
+    ? toolchainFile.mswFromNode22_12
+    : toolchainFile.mswBeforeNode22_12;
+const toolchain = [...toolchainFile.consumer, msw];
 
 /**
  * The environment of a user's shell, not of the workspace's scripts: NODE_PATH (set by pnpm to the
@@ -208,14 +216,20 @@ beforeAll(async () => {
       "install",
       "--no-audit",
       "--no-fund",
-      "--prefer-offline",
+      // No network in the gate: `pnpm install` (the root pnpm:devPreinstall) filled npm's cache with all of it.
+      "--offline",
       "--ignore-scripts",
       ...tarballs,
       ...toolchain,
     ],
     { cwd: project, signal: setUp.signal },
   );
-  if (install.code !== 0) throw new Error(install.report);
+  if (install.code !== 0) {
+    const hint = install.report.includes("ENOTCACHED")
+      ? "npm's cache lacks part of the consumer's toolchain: `pnpm install` fills it (the root pnpm:devPreinstall).\n"
+      : "";
+    throw new Error(`${hint}${install.report}`);
+  }
 });
 
 afterAll(async () => {

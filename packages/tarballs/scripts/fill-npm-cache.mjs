@@ -1,0 +1,55 @@
+// Run by the root `pnpm:devPreinstall`, on every local `pnpm install`: puts in npm's cache all
+// that the tarball test's consumer project installs from the registry (its toolchain, both msw
+// majors, the packages' third-party dependencies), so that the test installs with `--offline`
+// and the gate needs no network.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const workspace = new URL("../../../", import.meta.url);
+const toolchain = JSON.parse(readFileSync(new URL("../toolchain.json", import.meta.url), "utf8"));
+const publishable = ["spec", "packages/client", "packages/mock", "packages/drift"];
+
+/** `name@version` as a package.json dependency, under an alias when the name is taken. */
+const dependencies = {};
+const add = (spec, alias) => {
+  const at = spec.lastIndexOf("@");
+  const name = spec.slice(0, at);
+  if (alias) dependencies[alias] = `npm:${spec}`;
+  else dependencies[name] = spec.slice(at + 1);
+};
+for (const spec of toolchain.consumer) add(spec);
+add(toolchain.mswBeforeNode22_12);
+add(toolchain.mswFromNode22_12, "msw-from-node-22-12");
+for (const folder of publishable) {
+  const manifest = JSON.parse(readFileSync(new URL(`${folder}/package.json`, workspace), "utf8"));
+  for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
+    if (!range.startsWith("workspace:")) dependencies[name] = range;
+  }
+}
+
+const project = mkdtempSync(join(tmpdir(), "loops-contract-npm-cache-"));
+try {
+  writeFileSync(join(project, "package.json"), JSON.stringify({ private: true, dependencies }));
+  // The pnpm_/npm_ variables of the running install would configure this npm.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(npm|pnpm)_/i.test(name)),
+  );
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--prefer-offline",
+      "--ignore-scripts",
+      "--no-audit",
+      "--no-fund",
+      "--no-package-lock",
+      "--engine-strict=false",
+      "--loglevel=error",
+    ],
+    { cwd: project, env, stdio: ["ignore", "ignore", "inherit"] },
+  );
+} finally {
+  rmSync(project, { recursive: true, force: true });
+}
