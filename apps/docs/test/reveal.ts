@@ -87,7 +87,8 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
   /**
    * A reader's click, repeated until it does what it is for (`done`): one that lands while Redoc
    * is still setting up what it just rendered can do nothing, and a reader clicks again. A click
-   * the page leaves unhandled must not navigate away from it either.
+   * the page leaves unhandled must not navigate away from it either. False when Redoc replaced the
+   * target before it was done: the caller looks at the page again.
    */
   const press = async (element: HTMLElement, done: () => boolean, what: string) => {
     const keepPage = (event: Event) => event.preventDefault();
@@ -95,7 +96,7 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
     for (let attempt = 0; attempt < 3; attempt++) {
       if (attempt > 0) {
         await quiet();
-        if (done()) return;
+        if (done()) return true;
       }
       // A click that took effect late can remove its own target: a picked item closes its menu.
       await must(
@@ -104,25 +105,34 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
       );
       if (!element.isConnected) {
         await quiet();
-        if (done()) return;
-        throw new Error(`"${name}" left the page before ${what}.`);
+        return done();
       }
       addEventListener("click", keepPage, { once: true });
       element.click();
       removeEventListener("click", keepPage);
-      if (await until(done, 2_000)) return;
+      if (await until(done, 2_000)) return true;
     }
     throw new Error(`Clicked "${name}" three times, in vain, for ${what}.`);
   };
+  /** A press whose target nothing re-renders: one replaced is a failure of the page. */
+  const pressStill = async (element: HTMLElement, done: () => boolean, what: string) => {
+    if (!(await press(element, done, what)))
+      throw new Error(`"${label(element)}" left the page before ${what}.`);
+  };
+  const replaced = Symbol("replaced");
   const menuItems = () => visible('[data-testid="dropdown-menu"] [role="menuitem"]', document);
-  /** Opens a variant or sample menu and picks the item `pick` names, or none. */
+  /**
+   * Opens a variant or sample menu and picks the item `pick` names, or none; `replaced` when Redoc
+   * re-rendered the button before it opened.
+   */
   const choose = async (button: HTMLElement, pick: (labels: string[]) => string | undefined) => {
     const what = `the menu of "${label(button)}"`;
-    await press(button, () => menuItems().length > 0, `${what} to open`);
+    if (!(await press(button, () => menuItems().length > 0, `${what} to open`))) return replaced;
     const items = menuItems();
     const wanted = pick(items.map(label));
     const item = items.find((element) => label(element) === wanted);
-    await press(item ?? button, () => menuItems().length === 0, `${what} to close`);
+    // A picked item closes its menu: its leaving the page is the press done.
+    await pressStill(item ?? button, () => menuItems().length === 0, `${what} to close`);
     return wanted;
   };
   const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -136,11 +146,11 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
     if (!link()) {
       const tag = visible("a", sidebar).find((element) => label(element) === command.tag);
       if (!tag) throw new Error(`No sidebar entry ${command.tag}`);
-      await press(tag, () => link() !== undefined, `the operations of ${command.tag} to show`);
+      await pressStill(tag, () => link() !== undefined, `the operations of ${command.tag} to show`);
     }
     // The heading may also hold its anchor's label: it ends with the summary.
     const title = new RegExp(`(^|\\s)${escaped(command.summary)}$`);
-    await press(
+    await pressStill(
       link() as HTMLElement,
       () => visible("h1, h2", document).some((heading) => title.test(label(heading))),
       `the heading of ${command.summary}`,
@@ -156,7 +166,7 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
       (element) => label(element) === command.code,
     );
     if (!tab) throw new Error(`No status tab ${command.code}`);
-    await press(
+    await pressStill(
       tab,
       () => scope.querySelector(`[id*="/response&c=${command.code}/"]`) !== null,
       `the fields of status ${command.code}`,
@@ -167,12 +177,16 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
   if (command.kind === "samples") {
     const shown: ShownSample[] = [];
     for (const wanted of command.labels) {
-      // The menu's button reads the sample showing, or "Payload" before a sample is picked.
-      const button = visible('button[aria-haspopup="menu"]', scope).find((element) =>
-        [...command.labels, "Payload"].includes(label(element)),
-      );
-      if (!button) throw new Error("No samples menu");
-      await choose(button, (labels) => labels.find((name) => name === wanted));
+      for (let attempt = 0; ; attempt++) {
+        // The menu's button reads the sample showing, or "Payload" before a sample is picked.
+        const button = visible('button[aria-haspopup="menu"]', scope).find((element) =>
+          [...command.labels, "Payload"].includes(label(element)),
+        );
+        if (!button) throw new Error("No samples menu");
+        const picked = await choose(button, (labels) => labels.find((name) => name === wanted));
+        if (picked !== replaced) break;
+        if (attempt === 2) throw new Error("The samples menu kept being replaced.");
+      }
       // The code block fills in after the menu closes.
       await quiet();
       const code = scope.querySelector<HTMLElement>('[data-testid="source-code"]');
@@ -271,6 +285,11 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
       const picked = await choose(button, (labels) =>
         labels.find((name) => !chosen.includes(`${item}>${name}`)),
       );
+      // Redoc re-rendered the switches under it: the next step looks at the page again.
+      if (picked === replaced) {
+        switched = true;
+        break;
+      }
       if (picked === undefined) {
         exhaustedMenus.push(item);
         continue;
