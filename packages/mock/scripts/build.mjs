@@ -83,7 +83,8 @@ const jsoncParserEsm = {
   },
 };
 
-await rm("dist/deferred", { recursive: true, force: true });
+// Chunk names change with their content: last build's would stay beside this one's and be packed.
+await rm("dist", { recursive: true, force: true });
 await build({
   entryPoints: ["src/index.ts", "src/cli.ts", "src/msw.ts"],
   outdir: "dist",
@@ -92,7 +93,6 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  sourcemap: true,
   logLevel: "warning",
   // Less to parse at start-up; identifiers are kept so stack traces still read.
   minifyWhitespace: true,

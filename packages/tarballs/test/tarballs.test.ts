@@ -260,6 +260,32 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
     );
   });
 
+  test("no file in a tarball points at a source map or a source the tarball lacks", async ({
+    expect,
+  }) => {
+    const dangling: string[] = [];
+    for (const name of Object.keys(publishable)) {
+      const packageDir = join(project, "node_modules", "@loops-contract", name);
+      const files = await readdir(packageDir, { recursive: true });
+      for (const file of files.filter((path) => /\.[cm]?js$/.test(path))) {
+        const source = await readFile(join(packageDir, file), "utf8");
+        const map = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(source)?.[1];
+        if (map && !map.startsWith("data:") && !files.includes(join(dirname(file), map)))
+          dangling.push(`${name}/${file} -> ${map}`);
+      }
+      for (const file of files.filter((path) => path.endsWith(".map"))) {
+        const { sources } = JSON.parse(await readFile(join(packageDir, file), "utf8")) as {
+          sources: string[];
+        };
+        for (const source of sources) {
+          if (!files.includes(join(dirname(file), source)))
+            dangling.push(`${name}/${file} -> ${source}`);
+        }
+      }
+    }
+    expect(dangling).toEqual([]);
+  });
+
   const modes = {
     commonjs: "tsconfig.commonjs.json",
     nodenext: "tsconfig.nodenext.json",
