@@ -8,8 +8,9 @@ if (!productionUrl || !sandboxUrl) throw new Error("Run by test/readme-blocks.te
 const networkFetch = globalThis.fetch;
 
 globalThis.fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (!url.startsWith(`${productionUrl}/`)) return networkFetch(input, init);
   const request = new Request(input, init);
-  if (!request.url.startsWith(`${productionUrl}/`)) return networkFetch(request);
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   return networkFetch(`${sandboxUrl}${request.url.slice(productionUrl.length)}`, {
     method: request.method,
