@@ -18,9 +18,10 @@ const preload = new URL("./sandbox-preload.mjs", import.meta.url).href;
 const productionUrl = String((contract.servers as JsonObject[])[0]?.url);
 const tsc = join(docsDir, "node_modules/.bin/tsc");
 
-// README.md, apps/*/README.md and packages/*/README.md, relative to the repo root.
+// README.md, spec/README.md, apps/*/README.md and packages/*/README.md, relative to the repo root.
 const readmes = [
   "README.md",
+  "spec/README.md",
   ...["apps", "packages"].flatMap((folder) =>
     readdirSync(join(repoRoot, folder)).map((name) => `${folder}/${name}/README.md`),
   ),
