@@ -216,7 +216,8 @@ beforeAll(async () => {
       "install",
       "--no-audit",
       "--no-fund",
-      // No network in the gate: `pnpm install` (the root pnpm:devPreinstall) filled npm's cache with all of it.
+      // No network in the gate: `pnpm install` (the root pnpm:devPreinstall) filled npm's cache
+      // with all of it.
       "--offline",
       "--ignore-scripts",
       ...tarballs,
