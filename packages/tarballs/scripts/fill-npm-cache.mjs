@@ -2,10 +2,10 @@
 // that the tarball test's consumer project installs from the registry (its toolchain, both msw
 // majors, the packages' third-party dependencies), so that the test installs with `--offline`
 // and the gate needs no network.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { npmOutsideWorkspace } from "./npm-outside-workspace.mjs";
 
 const workspace = new URL("../../../", import.meta.url);
 const toolchain = JSON.parse(readFileSync(new URL("../toolchain.json", import.meta.url), "utf8"));
@@ -32,12 +32,7 @@ for (const folder of publishable) {
 const project = mkdtempSync(join(tmpdir(), "loops-contract-npm-cache-"));
 try {
   writeFileSync(join(project, "package.json"), JSON.stringify({ private: true, dependencies }));
-  // The pnpm_/npm_ variables of the running install would configure this npm.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(npm|pnpm)_/i.test(name)),
-  );
-  execFileSync(
-    "npm",
+  npmOutsideWorkspace(
     [
       "install",
       "--prefer-offline",
@@ -48,7 +43,7 @@ try {
       "--engine-strict=false",
       "--loglevel=error",
     ],
-    { cwd: project, env, stdio: ["ignore", "ignore", "inherit"] },
+    project,
   );
 } finally {
   rmSync(project, { recursive: true, force: true });

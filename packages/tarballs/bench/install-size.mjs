@@ -1,24 +1,23 @@
 // What installing the mock costs a user: the bytes on disk of node_modules after `npm install` of
 // its packed tarball (with the spec's, which it depends on) into an empty project, against the
-// same for `@stoplight/prism-cli`, the CLI mock it replaces. Prism is bundled into the mock, so
-// the mock's install must not pull it a second time.
+// same for the `@stoplight/prism-cli` the mock builds on, the CLI mock it replaces. Prism is
+// bundled into the mock, so the mock's install must not pull it a second time.
 import { execFileSync } from "node:child_process";
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { npmOutsideWorkspace } from "../scripts/npm-outside-workspace.mjs";
 
 const require = createRequire(import.meta.url);
-const prismCli = `@stoplight/prism-cli@${require("@stoplight/prism-cli/package.json").version}`;
-const packageDirs = ["../", "../../../spec/"].map((dir) =>
-  fileURLToPath(new URL(dir, import.meta.url)),
+const workspace = new URL("../../../", import.meta.url);
+const mockManifest = require(fileURLToPath(new URL("packages/mock/package.json", workspace)));
+const prismCli = `@stoplight/prism-cli@${mockManifest.devDependencies["@stoplight/prism-cli"]}`;
+const packageDirs = ["packages/mock/", "spec/"].map((dir) =>
+  fileURLToPath(new URL(dir, workspace)),
 );
 const scratch = mkdtempSync(join(tmpdir(), "mock-install-size-"));
-// pnpm's and npm's variables of the running script would configure the npm below.
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !/^(npm|pnpm)_/i.test(name)),
-);
 
 /** Bytes of every file under `dir`, as `du --apparent-size` counts them; links are not followed. */
 function bytesUnder(dir) {
@@ -35,10 +34,9 @@ function installed(name, specs) {
   const project = join(scratch, name);
   mkdirSync(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ private: true }));
-  execFileSync(
-    "npm",
+  npmOutsideWorkspace(
     ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", ...specs],
-    { cwd: project, env, stdio: ["ignore", "ignore", "inherit"] },
+    project,
   );
   const lock = require(join(project, "package-lock.json"));
   return {
