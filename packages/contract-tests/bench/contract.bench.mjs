@@ -43,7 +43,9 @@ console.log(
   `contract suite: ${(suiteMs / 1000).toFixed(2)} s wall, ${tests} tests, mock start included`,
 );
 
-const mock = await startMock();
+// Stateless, as the suite's own mock: each call replays an operation's example, and a sandbox that
+// remembers would rightly refuse the repeats (a message whose campaign was scheduled is locked).
+const mock = await startMock({ stateless: true });
 try {
   const client = createLoopsClient({ apiKey: "bench-key", baseUrl: mock.url, maxRetries: 0 });
   // Each operation the client has a method for, called with its first example and example ids.
@@ -79,7 +81,7 @@ try {
     if (result?.state !== "completed") throw new Error(`${task.name}: ${result?.state}`);
     const perSecond = perRound / (result.latency.p50 / 1000);
     console.log(
-      `client → mock: ${perSecond.toFixed(0)} requests/s, ${task.name}, over ${calls.length} operations (median of ${result.latency.samplesCount} rounds of ${perRound})`,
+      `client → stateless mock: ${perSecond.toFixed(0)} requests/s, ${task.name}, over ${calls.length} operations (median of ${result.latency.samplesCount} rounds of ${perRound})`,
     );
   }
 } finally {
