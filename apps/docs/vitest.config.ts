@@ -11,5 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     // The files share no state, so the mock and the spec module load once per worker.
     isolate: false,
+    // The built mock (Prism bundled in) is loaded by Node as it is, not transformed by Vite.
+    server: { deps: { external: [/\/mock\/dist\//] } },
   },
 });
