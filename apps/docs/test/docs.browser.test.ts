@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../scripts/browser.mjs";
 import { serveDocs } from "../scripts/serve.mjs";
 import { codeSamples, operations, paragraphs, requestFields, responseFields } from "./contract.js";
-import { fieldRevealer, goThroughSidebar, showSamples, showStatus } from "./reveal.js";
+import {
+  fieldRevealer,
+  goThroughSidebar,
+  rendersFrames,
+  showSamples,
+  showStatus,
+} from "./reveal.js";
 
 const screenshot = fileURLToPath(new URL("../test-results/docs.png", import.meta.url));
 const noDifference = { missing: [], unexpected: [] };
@@ -54,6 +60,8 @@ describe("the docs page in Chromium", () => {
   afterAll(async () => {
     if (page) {
       mkdirSync(fileURLToPath(new URL("../test-results/", import.meta.url)), { recursive: true });
+      // A screenshot waits for a frame: a page that stopped rendering gets them back on reload.
+      if (!(await rendersFrames(page))) await page.reload();
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: screenshot, fullPage: true });
     }
@@ -114,6 +122,20 @@ describe("the docs page in Chromium", () => {
         shown.map(({ label, visible, source }) => ({ label, visible, source: source?.trimEnd() })),
       ).toEqual(samples.map(({ label, source }) => ({ label, visible: true, source })));
     });
+  });
+
+  it("gives a page that stopped rendering frames new ones before the next operation", async () => {
+    const [first] = operations;
+    if (!first) throw new Error("The contract has no operation.");
+    // The stall as the page sees it: animation frames never come, timers still run.
+    await page.evaluate(() => {
+      window.requestAnimationFrame = () => 0;
+    });
+    expect(await rendersFrames(page, 500)).toBe(false);
+    const root = `[data-section-id$="/${first.operationId.toLowerCase()}"]`;
+    await goThroughSidebar(page, root, first);
+    expect(await rendersFrames(page)).toBe(true);
+    expect(await page.locator(root).locator("h1, h2").first().isVisible()).toBe(true);
   });
 
   it("logs no console error and requests nothing off 127.0.0.1", () => {

@@ -29,7 +29,15 @@ export interface ShownSample {
 
 /** Runs in the page: everything a walk does, so that its helpers travel with it. */
 async function inPage({ root, command }: { root: string; command: Command }): Promise<unknown> {
-  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  // A page whose frames stopped (see rendersFrames) must not hang a wait: a timer stands in.
+  const frame = () =>
+    new Promise((done) => {
+      const stalled = setTimeout(done, 100);
+      requestAnimationFrame(() => {
+        clearTimeout(stalled);
+        setTimeout(done);
+      });
+    });
   /** Waits for `condition`, frame by frame; false when it is still unmet after `ms`. */
   const until = async (condition: () => boolean, ms = 10_000) => {
     const end = performance.now() + ms;
@@ -307,12 +315,30 @@ function run(page: Page, root: string, command: Command): Promise<unknown> {
   return page.evaluate(inPage, { root, command });
 }
 
-/** Goes to the operation through the sidebar: its tag first when needed, then the operation. */
+/** Whether the page still gets animation frames: one within `ms`. */
+export function rendersFrames(page: Page, ms = 2_000): Promise<boolean> {
+  return page.evaluate(
+    (ms) =>
+      new Promise<boolean>((done) => {
+        requestAnimationFrame(() => done(true));
+        setTimeout(() => done(false), ms);
+      }),
+    ms,
+  );
+}
+
+/**
+ * Goes to the operation through the sidebar: its tag first when needed, then the operation.
+ * Headless Chromium under load has been seen to stop giving the page animation frames for good,
+ * while its timers run on: nothing scrolls or paints after that. A reload gives the document new
+ * frames, so each operation starts on a page that renders.
+ */
 export async function goThroughSidebar(
   page: Page,
   root: string,
   { tag, summary }: { tag: string; summary: string },
 ): Promise<void> {
+  if (!(await rendersFrames(page))) await page.reload();
   await run(page, root, { kind: "open", tag, summary });
 }
 
