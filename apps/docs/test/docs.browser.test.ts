@@ -11,6 +11,7 @@ import { codeSamples, operations, paragraphs, requestFields, responseFields } fr
 import {
   fieldRevealer,
   goThroughSidebar,
+  reloadAsNew,
   rendersFrames,
   showSamples,
   showStatus,
@@ -61,7 +62,7 @@ describe("the docs page in Chromium", () => {
     if (page) {
       mkdirSync(fileURLToPath(new URL("../test-results/", import.meta.url)), { recursive: true });
       // A screenshot waits for a frame: a page that stopped rendering gets them back on reload.
-      if (!(await rendersFrames(page))) await page.reload();
+      if (!(await rendersFrames(page))) await reloadAsNew(page);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: screenshot, fullPage: true });
     }

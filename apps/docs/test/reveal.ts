@@ -328,6 +328,15 @@ export function rendersFrames(page: Page, ms = 2_000): Promise<boolean> {
 }
 
 /**
+ * Reloads the page as a reader first opened it: without the operation's address, to which Redoc
+ * would scroll on its own while the walk scrolls too.
+ */
+export async function reloadAsNew(page: Page): Promise<void> {
+  await page.evaluate(() => history.replaceState(null, "", location.pathname + location.search));
+  await page.reload();
+}
+
+/**
  * Goes to the operation through the sidebar: its tag first when needed, then the operation.
  * Headless Chromium under load has been seen to stop giving the page animation frames for good,
  * while its timers run on: nothing scrolls or paints after that. A reload gives the document new
@@ -338,7 +347,7 @@ export async function goThroughSidebar(
   root: string,
   { tag, summary }: { tag: string; summary: string },
 ): Promise<void> {
-  if (!(await rendersFrames(page))) await page.reload();
+  if (!(await rendersFrames(page))) await reloadAsNew(page);
   await run(page, root, { kind: "open", tag, summary });
 }
 
