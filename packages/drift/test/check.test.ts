@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type Operation, operations } from "@loops-contract/spec";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { describeDrift, main, runDriftCheck } from "../src/index.js";
 import { type ContractServer, type Reply, startContractServer } from "./support/contract-server.js";
 
@@ -161,7 +161,9 @@ describe("against a server with planted drift", () => {
 
   it("exits 1 with a report and JUnit XML that name them, without the key or the account's data", async () => {
     server = await startContractServer(planted);
-    const junit = join(tmpdir(), `loops-drift-${process.pid}-${Date.now()}.xml`);
+    const reportDir = mkdtempSync(join(tmpdir(), "loops-drift-main-"));
+    onTestFinished(() => rmSync(reportDir, { recursive: true, force: true }));
+    const junit = join(reportDir, "report.xml");
     const { out, io } = capture();
     const code = await main(["--base-url", server.url, "--rate", "100", "--junit", junit], {
       env: { LOOPS_API_KEY: apiKey },
