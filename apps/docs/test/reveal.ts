@@ -81,10 +81,16 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
     const { left, top, width, height } = element.getBoundingClientRect();
     return document.elementFromPoint(left + width / 2, top + height / 2);
   };
-  const uncovered = (element: HTMLElement) => {
+  const onScreen = (element: HTMLElement) => {
     const box = element.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > innerHeight || box.left < 0 || box.right > innerWidth)
-      element.scrollIntoView({ block: "center" });
+    return box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth;
+  };
+  /**
+   * Whether the element is on screen and what a pointer at its centre hits; if it is off screen,
+   * scrolls `anchor` (the element itself, or the button of the menu it is in) to mid-screen first.
+   */
+  const uncovered = (element: HTMLElement, anchor = element) => {
+    if (!onScreen(element)) anchor.scrollIntoView({ block: "center" });
     return element.contains(atCentre(element));
   };
   /** What a pointer at the element's centre hits instead, for an error to name. */
@@ -98,7 +104,12 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
    * the page leaves unhandled must not navigate away from it either. False when Redoc replaced the
    * target before it was done: the caller looks at the page again.
    */
-  const press = async (element: HTMLElement, done: () => boolean, what: string) => {
+  const press = async (
+    element: HTMLElement,
+    done: () => boolean,
+    what: string,
+    anchor = element,
+  ) => {
     const keepPage = (event: Event) => event.preventDefault();
     const name = label(element);
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -108,7 +119,7 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
       }
       // A click that took effect late can remove its own target: a picked item closes its menu.
       await must(
-        () => !element.isConnected || uncovered(element),
+        () => !element.isConnected || uncovered(element, anchor),
         () => `"${name}" to be on screen and uncovered (under ${cover(element)})`,
       );
       if (!element.isConnected) {
@@ -123,8 +134,8 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
     throw new Error(`Clicked "${name}" three times, in vain, for ${what}.`);
   };
   /** A press whose target nothing re-renders: one replaced is a failure of the page. */
-  const pressStill = async (element: HTMLElement, done: () => boolean, what: string) => {
-    if (!(await press(element, done, what)))
+  const pressStill = async (...[element, done, what, anchor]: Parameters<typeof press>) => {
+    if (!(await press(element, done, what, anchor)))
       throw new Error(`"${label(element)}" left the page before ${what}.`);
   };
   const replaced = Symbol("replaced");
@@ -139,8 +150,10 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
     const items = menuItems();
     const wanted = pick(items.map(label));
     const item = items.find((element) => label(element) === wanted);
-    // A picked item closes its menu: its leaving the page is the press done.
-    await pressStill(item ?? button, () => menuItems().length === 0, `${what} to close`);
+    // A picked item closes its menu: its leaving the page is the press done. The menu is fixed
+    // beside its button and follows it: when the page has scrolled since it opened, the
+    // button is brought back to mid-screen, and the item with it, as a reader scrolls back to it.
+    await pressStill(item ?? button, () => menuItems().length === 0, `${what} to close`, button);
     return wanted;
   };
   const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
