@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type Operation, operations } from "@loops-contract/spec";
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { describeDrift, main, runDriftCheck } from "../src/index.js";
 import { type ContractServer, type Reply, startContractServer } from "./support/contract-server.js";
 
@@ -111,6 +111,13 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** Where the tests' JUnit reports go: one folder for the file, removed after it. */
+let reports: string;
+beforeAll(() => {
+  reports = mkdtempSync(join(tmpdir(), "loops-drift-reports-"));
+});
+afterAll(() => rmSync(reports, { recursive: true, force: true }));
+
 describe("against a server with planted drift", () => {
   it("plants drift in every GET operation the contract has", () => {
     expect(Object.keys(plants).sort()).toEqual(
@@ -161,9 +168,7 @@ describe("against a server with planted drift", () => {
 
   it("exits 1 with a report and JUnit XML that name them, without the key or the account's data", async () => {
     server = await startContractServer(planted);
-    const reportDir = mkdtempSync(join(tmpdir(), "loops-drift-main-"));
-    onTestFinished(() => rmSync(reportDir, { recursive: true, force: true }));
-    const junit = join(reportDir, "report.xml");
+    const junit = join(reports, "main.xml");
     const { out, io } = capture();
     const code = await main(["--base-url", server.url, "--rate", "100", "--junit", junit], {
       env: { LOOPS_API_KEY: apiKey },
@@ -191,12 +196,6 @@ describe("against a server with planted drift", () => {
 });
 
 describe("the loops-drift bin", () => {
-  let reports: string;
-  beforeAll(() => {
-    reports = mkdtempSync(join(tmpdir(), "loops-drift-bin-"));
-  });
-  afterAll(() => rmSync(reports, { recursive: true, force: true }));
-
   /** Runs the built bin as a user does (the package's `bin`), the key in LOOPS_API_KEY. */
   async function runBin(args: string[], signal: AbortSignal) {
     const manifest = JSON.parse(
