@@ -11,7 +11,7 @@ import { codeSamples, operations, paragraphs, requestFields, responseFields } fr
 import {
   fieldRevealer,
   goThroughSidebar,
-  reloadAsNew,
+  keepRendering,
   rendersFrames,
   showSamples,
   showStatus,
@@ -61,8 +61,8 @@ describe("the docs page in Chromium", () => {
   afterAll(async () => {
     if (page) {
       mkdirSync(fileURLToPath(new URL("../test-results/", import.meta.url)), { recursive: true });
-      // A screenshot waits for a frame: a page that stopped rendering gets them back on reload.
-      if (!(await rendersFrames(page))) await reloadAsNew(page);
+      // A screenshot waits for a frame.
+      await keepRendering(page);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: screenshot, fullPage: true });
     }

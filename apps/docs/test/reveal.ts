@@ -344,23 +344,30 @@ export function rendersFrames(page: Page, ms = 2_000): Promise<boolean> {
  * Reloads the page as a reader first opened it: without the operation's address, to which Redoc
  * would scroll on its own while the walk scrolls too.
  */
-export async function reloadAsNew(page: Page): Promise<void> {
+async function reloadAsNew(page: Page): Promise<void> {
   await page.evaluate(() => history.replaceState(null, "", location.pathname + location.search));
   await page.reload();
 }
 
 /**
- * Goes to the operation through the sidebar: its tag first when needed, then the operation.
  * Headless Chromium under load has been seen to stop giving the page animation frames for good,
  * while its timers run on: nothing scrolls or paints after that. A reload gives the document new
- * frames, so each operation starts on a page that renders.
+ * frames; this reloads the page only if it needs them.
+ */
+export async function keepRendering(page: Page): Promise<void> {
+  if (!(await rendersFrames(page))) await reloadAsNew(page);
+}
+
+/**
+ * Goes to the operation through the sidebar: its tag first when needed, then the operation, on
+ * a page that renders.
  */
 export async function goThroughSidebar(
   page: Page,
   root: string,
   { tag, summary }: { tag: string; summary: string },
 ): Promise<void> {
-  if (!(await rendersFrames(page))) await reloadAsNew(page);
+  await keepRendering(page);
   await run(page, root, { kind: "open", tag, summary });
 }
 
