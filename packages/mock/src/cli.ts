@@ -1,30 +1,42 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-
-const { values } = parseArgs({
-  options: {
-    dynamic: { type: "boolean", default: process.env.MOCK_DYNAMIC === "1" },
-    seed: { type: "string", default: process.env.MOCK_SEED },
-    static: { type: "boolean", default: process.env.MOCK_STATIC === "1" },
-    "rate-limit": { type: "boolean", default: false },
-    stateless: { type: "boolean", default: process.env.MOCK_STATELESS === "1" },
-    empty: { type: "boolean", default: process.env.MOCK_EMPTY === "1" },
-  },
-});
+import {
+  type CliSettings,
+  flagOptions,
+  helpText,
+  readSettings,
+  unknownOption,
+} from "./cli-options.js";
 
 function fail(message: string, code: number): never {
-  console.error(message);
+  console.error(`loops-mock: ${message}`);
   process.exit(code);
 }
 
-const rateLimitEnv = process.env.MOCK_RATE_LIMIT;
-if (rateLimitEnv !== undefined && !/^[1-9]\d*$/.test(rateLimitEnv)) {
-  fail(`MOCK_RATE_LIMIT must be a positive whole number, got '${rateLimitEnv}'.`, 2);
+const args = process.argv.slice(2);
+const options = { help: { type: "boolean", short: "h" }, ...flagOptions } as const;
+const unknown = unknownOption(args, [...Object.keys(options), "h"]);
+if (unknown !== undefined)
+  fail(`unknown option '${unknown}'. Run loops-mock --help for the options.`, 2);
+
+let settings: CliSettings;
+try {
+  const parsed = parseArgs({
+    args,
+    options,
+    allowPositionals: true,
+    tokens: true,
+  });
+  if (parsed.values.help) {
+    console.log(helpText());
+    process.exit(0);
+  }
+  settings = readSettings(parsed, process.env);
+} catch (error) {
+  // parseArgs names the option it could not read; the stack would say nothing more.
+  const message = error instanceof Error ? error.message : String(error);
+  fail(`${message.replace(/\.?$/, ".")} Run loops-mock --help.`, 2);
 }
-if (values.seed !== undefined && !/^\d+$/.test(values.seed)) {
-  fail(`--seed must be a whole number, got '${values.seed}'.`, 2);
-}
-const rateLimit = rateLimitEnv === undefined ? values["rate-limit"] : Number(rateLimitEnv);
 
 // Loaded after the arguments are checked, so a wrong one is reported without loading Prism.
 const [{ contract }, { startMock }] = await Promise.all([
@@ -32,24 +44,23 @@ const [{ contract }, { startMock }] = await Promise.all([
   import("./index.js"),
 ]);
 
-const mock = await startMock({
-  port: Number(process.env.MOCK_PORT ?? 4010),
-  host: process.env.MOCK_HOST ?? "127.0.0.1",
-  dynamic: values.dynamic,
-  static: values.static,
-  rateLimit,
-  stateless: values.stateless,
-  empty: values.empty,
-  ...(values.seed === undefined ? {} : { seed: Number(values.seed) }),
-}).catch((error: unknown) => fail(`The mock could not start: ${String(error)}`, 1));
+const mock = await startMock(settings).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === "EADDRINUSE") {
+    fail(
+      `port ${settings.port} on ${settings.host} is already in use (EADDRINUSE): stop what holds it, or pick another with --port or MOCK_PORT (0 for a free one).`,
+      1,
+    );
+  }
+  return fail(`the mock could not start: ${String(error)}`, 1);
+});
 
 const info = contract.info as { title: string; version: string };
-const mode = values.dynamic
-  ? `dynamic, seed ${values.seed ?? "random"}`
-  : values.static
+const mode = settings.dynamic
+  ? `dynamic, seed ${settings.seed ?? "random"}`
+  : settings.static
     ? "examples verbatim"
     : mock.stateful
-      ? `sandbox${values.empty ? ", every key a new team" : ""}`
+      ? `sandbox${settings.empty ? ", every key a new team" : ""}`
       : "examples";
 const limit = mock.rateLimit === undefined ? "" : `, ${mock.rateLimit} requests/s per key`;
 console.log(

@@ -76,19 +76,77 @@ describe("the mock as a process", () => {
     }
   });
 
-  test("a port already taken fails at once with EADDRINUSE and exit code 1", async () => {
+  test("a port already taken is one line naming the port and how to choose another, exit code 1", async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const { port } = blocker.address() as { port: number };
     try {
-      const { child, output } = startCli({ MOCK_PORT: String(port) });
+      const { child, output } = startCli({}, ["--port", String(port)]);
       const [code] = await once(child, "exit");
       expect(code).toBe(1);
-      expect(output.stderr).toContain("EADDRINUSE");
+      expect(output.stderr).toBe(
+        `loops-mock: port ${port} on 127.0.0.1 is already in use (EADDRINUSE): stop what holds it, or pick another with --port or MOCK_PORT (0 for a free one).\n`,
+      );
       expect(output.stdout).toBe("");
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  test("`--port N --rate-limit N`: flags win over their variables, N requests per second per key", async () => {
+    const port = await freePort();
+    const started = startCli({ MOCK_PORT: "1", MOCK_RATE_LIMIT: "50" }, [
+      "--port",
+      String(port),
+      "--rate-limit",
+      "3",
+    ]);
+    await ready(started);
+    expect(started.output.stdout).toContain(`ready at http://127.0.0.1:${port} `);
+    expect(started.output.stdout).toMatch(/, 3 requests\/s per key\)\n$/);
+    const first = await send(`http://127.0.0.1:${port}`, operation, { body: validBody(operation) });
+    expect(first.headers.get("x-ratelimit-limit")).toBe("3");
+  });
+
+  test("--help lists every flag beside its variable and exits 0 without loading the mock", async () => {
+    const { child, output } = startCli({}, ["--help"]);
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    for (const row of [
+      "--port N",
+      "MOCK_PORT=N",
+      "--host ADDRESS",
+      "MOCK_HOST",
+      "--rate-limit [N]",
+      "MOCK_RATE_LIMIT=N",
+      "--seed N",
+      "--empty",
+      "--stateless",
+      "--dynamic",
+      "--static",
+    ]) {
+      expect(output.stdout).toContain(row);
+    }
+    expect(output.stderr).toBe("");
+  });
+
+  test.each([
+    [
+      ["--prot", "5000"],
+      "loops-mock: unknown option '--prot'. Run loops-mock --help for the options.\n",
+    ],
+    [
+      ["--port", "http"],
+      "loops-mock: --port must be a port number from 0 to 65535, got 'http'. Run loops-mock --help.\n",
+    ],
+    [["--seed", "-1"], "loops-mock: unknown option '-1'. Run loops-mock --help for the options.\n"],
+    [["extra"], "loops-mock: Unexpected argument 'extra'. Run loops-mock --help.\n"],
+  ])("%j is one line naming it and --help, exit code 2", async (args, line) => {
+    const { child, output } = startCli({}, args);
+    const [code] = await once(child, "exit");
+    expect(code).toBe(2);
+    expect(output.stderr).toBe(line);
+    expect(output.stdout).toBe("");
   });
 
   test("MOCK_RATE_LIMIT that is not a whole number is refused before anything listens", async () => {
