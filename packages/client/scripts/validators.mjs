@@ -9,7 +9,7 @@
 // no runtime dependency on the spec package, whose main entry loads the bundle and ajv.
 import { readFile, writeFile } from "node:fs/promises";
 import { annotationKeywords, contract, createAjv, operations, resolve } from "@loops-contract/spec";
-import { escapePointer, valueAt } from "@loops-contract/spec/json";
+import { escapePointer, isObject, valueAt } from "@loops-contract/spec/json";
 import { _ } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 
@@ -20,7 +20,7 @@ const SCHEMA_DATA = new Set(["enum", "const", "required"]);
 
 function stripSchema(schema) {
   if (Array.isArray(schema)) return schema.map(stripSchema);
-  if (typeof schema !== "object" || schema === null) return schema;
+  if (!isObject(schema)) return schema;
   const kept = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (annotationKeywords.has(keyword) || keyword.startsWith("x-")) continue;
@@ -37,7 +37,7 @@ function stripSchema(schema) {
 /** The contract with its schemas (every `schema` field and `components.schemas`) stripped. */
 function stripDocument(node, inSchemas = false) {
   if (Array.isArray(node)) return node.map((item) => stripDocument(item));
-  if (typeof node !== "object" || node === null) return node;
+  if (!isObject(node)) return node;
   const copy = {};
   for (const [key, value] of Object.entries(node)) {
     if (inSchemas || key === "schema") copy[key] = stripSchema(value);
@@ -80,7 +80,7 @@ function collectAlternatives(pointer) {
   if (walked.has(pointer)) return;
   walked.add(pointer);
   const schema = at(pointer);
-  if (typeof schema !== "object" || schema === null) return;
+  if (!isObject(schema)) return;
   if (typeof schema.$ref === "string") collectAlternatives(schema.$ref.slice(1));
   for (const keyword of ["oneOf", "anyOf", "allOf", "prefixItems"]) {
     (schema[keyword] ?? []).forEach((branch, index) => {
