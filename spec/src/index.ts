@@ -8,8 +8,9 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { escapePointer, isObject, type JsonObject, unescapePointer } from "./json.js";
 
-export type JsonObject = { [key: string]: unknown };
+export { escapePointer, type JsonObject };
 
 export const httpMethods = [
   "get",
@@ -168,18 +169,6 @@ export interface SandboxModel {
 
 export class ContractError extends Error {
   override name = "ContractError";
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-export function escapePointer(segment: string): string {
-  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replaceAll("~1", "/").replaceAll("~0", "~");
 }
 
 /** The node at a JSON pointer (`/paths/~1v1~1campaigns/post`) or a local ref (`#/components/...`). */

@@ -1,12 +1,9 @@
 // The bundled contract, read through the spec module, the way the docs show it: what a reader must
 // find on the page for each operation.
-import { escapePointer, type JsonObject, type Operation, resolve } from "@loops-contract/spec";
+import { type Operation, resolve } from "@loops-contract/spec";
+import { escapePointer, isObject } from "@loops-contract/spec/json";
 
 export { operations } from "@loops-contract/spec";
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Every property name the schema at `pointer` can hold, through references, compositions and array items. */
 export function fieldNames(pointer: string, seen = new Set<string>()): Set<string> {

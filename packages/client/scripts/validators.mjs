@@ -4,8 +4,12 @@
 //   one validator per documented response body and header schema, and per oneOf/anyOf alternative
 //   (the runtime re-checks a value against each to say which field drifted), plus a table by
 //   operationId of each documented status: its body validator and its headers.
-import { writeFile } from "node:fs/promises";
+// And src/json.gen.ts, the spec package's pure JSON helpers (`@loops-contract/spec/json`, from
+// spec/src/json.ts) that the runtime uses, copied rather than imported: the published client has
+// no runtime dependency on the spec package, whose main entry loads the bundle and ajv.
+import { readFile, writeFile } from "node:fs/promises";
 import { annotationKeywords, contract, createAjv, operations, resolve } from "@loops-contract/spec";
+import { escapePointer, isObject, valueAt } from "@loops-contract/spec/json";
 import { _ } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 
@@ -16,7 +20,7 @@ const SCHEMA_DATA = new Set(["enum", "const", "required"]);
 
 function stripSchema(schema) {
   if (Array.isArray(schema)) return schema.map(stripSchema);
-  if (typeof schema !== "object" || schema === null) return schema;
+  if (!isObject(schema)) return schema;
   const kept = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (annotationKeywords.has(keyword) || keyword.startsWith("x-")) continue;
@@ -33,7 +37,7 @@ function stripSchema(schema) {
 /** The contract with its schemas (every `schema` field and `components.schemas`) stripped. */
 function stripDocument(node, inSchemas = false) {
   if (Array.isArray(node)) return node.map((item) => stripDocument(item));
-  if (typeof node !== "object" || node === null) return node;
+  if (!isObject(node)) return node;
   const copy = {};
   for (const [key, value] of Object.entries(node)) {
     if (inSchemas || key === "schema") copy[key] = stripSchema(value);
@@ -59,11 +63,7 @@ const ajv = createAjv(
   document,
 );
 
-const at = (pointer) =>
-  pointer
-    .split("/")
-    .slice(1)
-    .reduce((node, segment) => node[segment.replaceAll("~1", "/").replaceAll("~0", "~")], document);
+const at = (pointer) => valueAt(document, pointer);
 
 const exportNames = new Map();
 /** The standalone export for the schema at `pointer`, followed through `$ref`s. */
@@ -80,7 +80,7 @@ function collectAlternatives(pointer) {
   if (walked.has(pointer)) return;
   walked.add(pointer);
   const schema = at(pointer);
-  if (typeof schema !== "object" || schema === null) return;
+  if (!isObject(schema)) return;
   if (typeof schema.$ref === "string") collectAlternatives(schema.$ref.slice(1));
   for (const keyword of ["oneOf", "anyOf", "allOf", "prefixItems"]) {
     (schema[keyword] ?? []).forEach((branch, index) => {
@@ -104,9 +104,7 @@ function collectAlternatives(pointer) {
   }
   for (const keyword of SCHEMA_MAPS) {
     for (const name of Object.keys(schema[keyword] ?? {})) {
-      collectAlternatives(
-        `${pointer}/${keyword}/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`,
-      );
+      collectAlternatives(`${pointer}/${keyword}/${escapePointer(name)}`);
     }
   }
 }
@@ -166,4 +164,18 @@ export const alternatives = new Map([
 ${[...alternatives].map(([json, name]) => `  [${JSON.stringify(json)}, ${name}],`).join("\n")}
 ]);
 `,
+);
+
+const jsonHelpers = new URL(
+  "src/json.ts",
+  import.meta.resolve("@loops-contract/spec/package.json"),
+);
+const helpersSource = await readFile(jsonHelpers, "utf8");
+// The copy must stand alone: anything it imported would be a dependency the client does not declare.
+if (/^\s*(import\b|export\b.*\bfrom\b)/m.test(helpersSource)) {
+  throw new Error(`${jsonHelpers.pathname} imports a module: the client copies it, so it must not`);
+}
+await writeFile(
+  new URL("../src/json.gen.ts", import.meta.url),
+  `// Copied from @loops-contract/spec's src/json.ts by scripts/validators.mjs on every build. Do not edit.\n${helpersSource}`,
 );

@@ -13,6 +13,7 @@ import {
   type ResponseValidationDetails,
   ResponseValidationError,
 } from "./errors.js";
+import { closestBranch, escapePointer, isAtOrUnder, isObject, schemaType } from "./json.gen.js";
 import { alternatives, operations } from "./response-validators.gen.js";
 
 // The class lives with the other errors, in the main entry, so that `instanceof` needs no
@@ -210,10 +211,6 @@ function bodyDrift(validate: Validate, body: unknown, secret: string): BodyDrift
   return dedupe(found);
 }
 
-function isAtOrUnder(path: string, parent: string): boolean {
-  return path === parent || path.startsWith(`${parent}/`);
-}
-
 function singleDrift(error: ValidationError, secret: string): BodyDrift | undefined {
   if (toleratedKeywords.has(error.keyword)) return undefined;
   const location = redact(error.instancePath, secret);
@@ -235,7 +232,7 @@ function singleDrift(error: ValidationError, secret: string): BodyDrift | undefi
         location,
         kind: "type",
         expected: [error.params.type].flat().join(" or "),
-        actual: jsonType(value),
+        actual: schemaType(value),
       };
     case "enum":
       return {
@@ -256,7 +253,7 @@ function singleDrift(error: ValidationError, secret: string): BodyDrift | undefi
         location,
         kind: "constraint",
         expected: `${error.keyword} ${describeParams(error.params)}`.trim(),
-        actual: `${withArticle(jsonType(value))} that does not satisfy it`,
+        actual: `${withArticle(schemaType(value))} that does not satisfy it`,
       };
   }
 }
@@ -275,7 +272,7 @@ function alternativeDrift(error: ValidationError, secret: string): BodyDrift[] {
         location,
         kind: "no-alternative",
         expected: "exactly one of the documented alternatives",
-        actual: `${withArticle(jsonType(value))} matching several`,
+        actual: `${withArticle(schemaType(value))} matching several`,
       },
     ];
   }
@@ -295,13 +292,12 @@ function alternativeDrift(error: ValidationError, secret: string): BodyDrift[] {
     sharedDrift(perAlternative, (drift) => drift.kind === "type" && drift.location === "");
   if (discriminator) return [prefix(discriminator)];
   // The closest alternative: one of the value's own type, with the fewest drifts.
-  const rank = (drifts: BodyDrift[]): number =>
-    drifts.some((drift) => drift.kind === "type" && drift.location === "")
-      ? Number.POSITIVE_INFINITY
-      : drifts.length;
-  const closest = perAlternative.reduce((best, drifts) =>
-    rank(drifts) < rank(best) ? drifts : best,
-  );
+  // One is of the value's type, or the shared type drift above would have answered.
+  const closest = closestBranch(
+    perAlternative,
+    (drifts) => !drifts.some((drift) => drift.kind === "type" && drift.location === ""),
+    (drifts) => drifts.length,
+  ) as BodyDrift[];
   return closest.map(prefix);
 }
 
@@ -342,17 +338,16 @@ function sharedDrift(
  * (`Pagination`, `CampaignScheduling`), which says more than "object" and can be looked up.
  */
 function describeSchema(schema: unknown): string {
-  if (typeof schema !== "object" || schema === null) return "any value";
-  const node = schema as Record<string, unknown>;
-  if (Array.isArray(node.enum))
-    return `one of ${node.enum.map((value) => showToken(value, "")).join(", ")}`;
-  if ("const" in node) return showToken(node.const, "");
-  if (typeof node.type === "string" || Array.isArray(node.type)) {
-    const format = typeof node.format === "string" ? ` (${node.format})` : "";
-    return `${[node.type].flat().join(" or ")}${format}`;
+  if (!isObject(schema)) return "any value";
+  if (Array.isArray(schema.enum))
+    return `one of ${schema.enum.map((value) => showToken(value, "")).join(", ")}`;
+  if ("const" in schema) return showToken(schema.const, "");
+  if (typeof schema.type === "string" || Array.isArray(schema.type)) {
+    const format = typeof schema.format === "string" ? ` (${schema.format})` : "";
+    return `${[schema.type].flat().join(" or ")}${format}`;
   }
-  if (typeof node.$ref === "string") return node.$ref.slice(node.$ref.lastIndexOf("/") + 1);
-  if (Array.isArray(node.oneOf) || Array.isArray(node.anyOf)) {
+  if (typeof schema.$ref === "string") return schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1);
+  if (Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf)) {
     return "one of the documented alternatives";
   }
   return "any value";
@@ -364,18 +359,12 @@ function describeParams(params: Record<string, unknown>): string {
     .join(" ");
 }
 
-/** JSON's own type names, with integer told apart: the words the contract's `type` uses. */
-function jsonType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
-}
-
 /**
  * An enum or constant value, shown only when it looks like a code (`Draft`, `schedule`): an
  * unexpected value is shown so the user sees what Loops added, but free text (a name, an address,
- * LMX) and the key never are.
+ * LMX) and the key never are. On purpose unlike the mock's request explainer
+ * (packages/mock/src/faults.ts), which shares the pointer, type and branch helpers but names the
+ * offending value: it answers the one who sent it, while this ends up in the client's logs.
  */
 function showToken(value: unknown, secret: string): string {
   if (value === null || typeof value === "boolean") return String(value);
@@ -386,7 +375,7 @@ function showToken(value: unknown, secret: string): string {
   ) {
     return JSON.stringify(value);
   }
-  return `${withArticle(jsonType(value))} (not shown)`;
+  return `${withArticle(schemaType(value))} (not shown)`;
 }
 
 function redact(text: string, secret: string): string {
@@ -395,10 +384,6 @@ function redact(text: string, secret: string): string {
 
 function withArticle(noun: string): string {
   return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
-}
-
-function escapePointer(segment: string): string {
-  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
 function dedupe(drifts: BodyDrift[]): BodyDrift[] {

@@ -1,4 +1,5 @@
 import { operations as contractOperations, type Operation } from "@loops-contract/spec";
+import { isObject } from "@loops-contract/spec/json";
 import { type Drift, findDrift } from "./find-drift.js";
 import { CallCapReachedError, DriftHttp, type HttpOptions } from "./http.js";
 
@@ -149,8 +150,4 @@ class IdPool {
       this.#valuesByField.set(field, values);
     }
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { isObject, valueAt } from "@loops-contract/spec/json";
 import type { ValidateFunction } from "ajv";
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// The sandbox still imports it from here under this name.
+export { isObject as isPlainObject };
 
 /** An id shaped like Loops' (a cuid: `c` and 24 lower-case base-36 characters). */
 export function freshId(): string {
@@ -20,12 +20,9 @@ export function fillMissingWithNull(
   let filled = false;
   for (const error of validate.errors ?? []) {
     if (error.keyword !== "required") continue;
-    let node: unknown = value;
-    for (const segment of error.instancePath.split("/").slice(1)) {
-      node = isPlainObject(node) || Array.isArray(node) ? (node as never)[segment] : undefined;
-    }
+    const node = valueAt(value, error.instancePath);
     const missing = String((error.params as { missingProperty: unknown }).missingProperty);
-    if (isPlainObject(node) && !Object.hasOwn(node, missing)) {
+    if (isObject(node) && !Object.hasOwn(node, missing)) {
       node[missing] = null;
       filled = true;
     }
@@ -50,7 +47,7 @@ export interface CoherentAnswer {
  * the schema requires it. If the result does not validate, the example goes out unchanged.
  */
 export function coherentBody({ request, example, id, validate }: CoherentAnswer): unknown {
-  if (!isPlainObject(request) || !isPlainObject(example)) return example;
+  if (!isObject(request) || !isObject(example)) return example;
   const merged: Record<string, unknown> = structuredClone(example);
   for (const [key, value] of Object.entries(request)) {
     if (Object.hasOwn(example, key)) merged[key] = structuredClone(value);

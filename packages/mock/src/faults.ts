@@ -1,4 +1,14 @@
-import { escapePointer, type JsonObject, resolve, validatorAt } from "@loops-contract/spec";
+import { resolve, validatorAt } from "@loops-contract/spec";
+import {
+  closestBranch,
+  escapePointer,
+  isAtOrUnder,
+  isObject,
+  jsonType,
+  matchesType,
+  pointerSegments,
+  valueAt,
+} from "@loops-contract/spec/json";
 import type { ErrorObject } from "ajv";
 
 // ajv reports every failed branch of a `oneOf`, each as if it were the one meant, so its raw
@@ -7,36 +17,17 @@ import type { ErrorObject } from "ajv";
 // walked together: at a `oneOf`, the branch whose tags (`const`/`enum` properties, `type`) the
 // value matches is the one meant, and only its faults are reported.
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** `/audienceFilter/conditions/0/value` -> `audienceFilter.conditions.0.value`. */
 export function fieldName(instancePath: string): string {
-  return segments(instancePath).join(".");
+  return pointerSegments(instancePath).join(".");
 }
 
-function segments(instancePath: string): string[] {
-  return instancePath
-    .split("/")
-    .slice(1)
-    .map((raw) => raw.replaceAll("~1", "/").replaceAll("~0", "~"));
-}
-
-function valueAt(data: unknown, instancePath: string): unknown {
-  let node = data;
-  for (const segment of segments(instancePath)) {
-    node = isObject(node) || Array.isArray(node) ? (node as JsonObject)[segment] : undefined;
-  }
-  return node;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
-}
-
+/**
+ * The offending value, as sent. On purpose unlike the client's response explainer
+ * (packages/client/src/validation.ts), which shares the pointer, type and branch helpers but shows
+ * only code-like values: a request's faults go back to the one who sent it, while a response's
+ * free text (a name, an address) must not reach the client's logs.
+ */
 function quoted(value: unknown): string {
   return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
 }
@@ -51,7 +42,7 @@ function describe(error: ErrorObject, path: string, data: unknown, root: string)
     case "required":
       return `${subject} is missing the required field ${quoted(params.missingProperty)}`;
     case "type":
-      return `${subject} must be ${[params.type].flat().join(" or ")}, got ${typeName(data)}`;
+      return `${subject} must be ${[params.type].flat().join(" or ")}, got ${jsonType(data)}`;
     case "format":
       return `${subject} must be a ${String(params.format)}, got ${quoted(data)}`;
     case "const":
@@ -66,7 +57,7 @@ function describe(error: ErrorObject, path: string, data: unknown, root: string)
 /** The schema for a value below `pointer`'s, following `properties` and `items`. */
 function schemaBelow(pointer: string, relativePath: string): string | undefined {
   let current = pointer;
-  for (const segment of segments(relativePath)) {
+  for (const segment of pointerSegments(relativePath)) {
     const { pointer: at, node } = resolve(current);
     if (isObject(node.properties) && isObject(node.properties[segment])) {
       current = `${at}/properties/${escapePointer(segment)}`;
@@ -84,18 +75,12 @@ function alternativesOf(pointer: string): string[] | undefined {
   return (node[keyword] as unknown[]).map((_, index) => `${at}/${keyword}/${index}`);
 }
 
-function typeMatches(type: unknown, value: unknown): boolean {
-  if (type === undefined) return true;
-  const actual = typeName(value);
-  return [type].flat().some((t) => t === actual || (t === "integer" && Number.isInteger(value)));
-}
-
 /** Whether `value` is of the kind `pointer`'s schema describes: its type and its tags match. */
 function sameKind(pointer: string, value: unknown): boolean {
   const alternatives = alternativesOf(pointer);
   if (alternatives) return alternatives.some((branch) => sameKind(branch, value));
   const { node } = resolve(pointer);
-  if (!typeMatches(node.type, value)) return false;
+  if (!matchesType(node.type, value)) return false;
   if (!isObject(value) || !isObject(node.properties)) return true;
   return Object.entries(node.properties).every(([name, property]) => {
     if (!Object.hasOwn(value, name) || !isObject(property)) return true;
@@ -134,7 +119,7 @@ function describeMismatch(
     }
   }
   const types = [...new Set(nodes.flatMap((node) => [node.type ?? []].flat()))];
-  return `${subject} must be ${types.join(" or ")}, got ${typeName(value)}`;
+  return `${subject} must be ${types.join(" or ")}, got ${jsonType(value)}`;
 }
 
 function explainAt(
@@ -146,21 +131,22 @@ function explainAt(
 ): string[] {
   const alternatives = alternativesOf(pointer);
   if (alternatives && depth < 32) {
-    const meant = alternatives.filter((branch) => sameKind(branch, value));
-    if (meant.length === 0) return [describeMismatch(alternatives, value, path, root)];
-    const errorCount = (branch: string) => {
-      const validate = validatorAt(branch);
-      return validate(value) ? 0 : (validate.errors?.length ?? 0);
-    };
-    const best = meant.sort((a, b) => errorCount(a) - errorCount(b))[0] as string;
-    return explainAt(best, value, path, depth + 1, root);
+    const meant = closestBranch(
+      alternatives,
+      (branch) => sameKind(branch, value),
+      (branch) => {
+        const validate = validatorAt(branch);
+        return validate(value) ? 0 : (validate.errors?.length ?? 0);
+      },
+    );
+    if (meant === undefined) return [describeMismatch(alternatives, value, path, root)];
+    return explainAt(meant, value, path, depth + 1, root);
   }
   const validate = validatorAt(pointer);
   if (validate(value)) return [];
   const errors = [...(validate.errors ?? [])];
   const under = (error: ErrorObject, branch: ErrorObject) =>
-    error.instancePath === branch.instancePath ||
-    error.instancePath.startsWith(`${branch.instancePath}/`);
+    isAtOrUnder(error.instancePath, branch.instancePath);
   const allBranching = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
   // The outermost alternatives only: those nested in them are explained from inside.
   const branching = allBranching.filter(

@@ -5,6 +5,7 @@ import {
   resolve,
   validatorAt,
 } from "@loops-contract/spec";
+import { isObject } from "@loops-contract/spec/json";
 import fc from "fast-check";
 
 // fast-check arbitraries derived from the contract's JSON Schemas, walked by JSON pointer so that
@@ -47,10 +48,6 @@ const filtered = [
   "maxLength",
   "pattern",
 ];
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function checkKeywords(pointer: string, node: JsonObject): void {
   for (const keyword of Object.keys(node)) {

@@ -8,16 +8,13 @@ import {
   type Parameter,
   resolve,
 } from "@loops-contract/spec";
+import { isObject } from "@loops-contract/spec/json";
 
 export type { DocumentedResponse, JsonObject, Operation };
 export { operations };
 
 /** Where an id must be opaque and no example gives one: shaped like Loops' own ids. */
 export const opaqueId = "cm0contracttest0000000001";
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** `GET /v1/things/{thingId}`, for test names. */
 export function label(operation: Operation): string {
