@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from "node:net";
 import { inspect } from "node:util";
 import { describe, expect, test, vi } from "vitest";
 import {
@@ -6,6 +7,7 @@ import {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  createLoopsClient,
   InternalServerError,
   LoopsError,
   MethodNotAllowedError,
@@ -134,6 +136,22 @@ describe("each status throws its own class", () => {
     );
     expect((error as Error).cause).toMatchObject({ message: "fetch failed" });
   });
+});
+
+test("Node's own fetch to a closed port is a connection error, not a refusal", async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  const baseUrl = `http://127.0.0.1:${port}/api`;
+  const loops = createLoopsClient({ apiKey: API_KEY, baseUrl, maxRetries: 0 });
+  const error = await rejectionOf(loops.campaigns.get("cln0y4p6r003yl70i1j2k3l4m"));
+  expect(error).toBeInstanceOf(APIConnectionError);
+  expect((error as Error).message).toMatch(
+    new RegExp(
+      `^GET ${baseUrl}/v1/campaigns/cln0y4p6r003yl70i1j2k3l4m: no response \\(fetch failed: .*ECONNREFUSED`,
+    ),
+  );
 });
 
 describe("a request refused before any network is not a connection error", () => {
