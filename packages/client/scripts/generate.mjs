@@ -1,12 +1,13 @@
 // Generates from the bundled contract, on every build, so nothing here can drift from it:
 //   src/schema.gen.ts              `paths`, `components`, `operations` (openapi-typescript)
 //   src/resources.gen.ts           one method per operation, named by its `x-sdk-method`, typed and
-//                                  documented from the contract, each one line over the shared core
+//                                  documented from the contract, each one line over the shared core;
+//                                  and the production server the client defaults to
 //   test/contract-examples.gen.ts  every operation's named request and success examples, typed
 //   test/methods.test-d.gen.ts     type tests for every generated method
 // The naming rule is the contract's `x-sdk-method` (namespace.method); a collision fails the build.
 import { writeFile } from "node:fs/promises";
-import { contractYamlPath, deref, operations } from "@loops-contract/spec";
+import { contract, contractYamlPath, deref, operations } from "@loops-contract/spec";
 import openapiTS, {
   astToString,
   COMMENT_HEADER,
@@ -28,30 +29,49 @@ const isBareString = (schema) =>
 /** `string & {}` keeps a union open to values Loops adds later while editors still offer the known ones. */
 const openString = tsIntersection([STRING, ts.factory.createTypeLiteralNode([])]);
 
+/**
+ * openapi-typescript ignores `minProperties`: an object schema that needs at least one of its
+ * properties becomes `AtLeastOneField<...>`, so `{}` is a type error wherever the schema is used.
+ */
+function atLeastOneField(schema, options) {
+  if (!(schema.minProperties >= 1 && schema.properties)) return undefined;
+  const { minProperties: _handledHere, ...rest } = schema;
+  return ts.factory.createTypeReferenceNode("AtLeastOneField", [
+    transformSchemaObject(rest, options),
+  ]);
+}
+
+/** `anyOf: [known names, {type: string}]` in the contract would collapse to a bare `string`. */
+function openStringUnion(schema, options) {
+  const branches = schema.anyOf;
+  if (!Array.isArray(branches) || !branches.some(isBareString) || branches.every(isBareString)) {
+    return undefined;
+  }
+  return tsUnion(
+    branches.map((branch) =>
+      isBareString(branch) ? openString : transformSchemaObject(branch, options),
+    ),
+  );
+}
+
 const ast = await openapiTS(new URL(`file://${contractYamlPath}`), {
   silent: true,
-  // `anyOf: [known names, {type: string}]` in the contract would collapse to a bare `string`.
-  transform(schema, options) {
-    const branches = schema.anyOf;
-    if (!Array.isArray(branches) || !branches.some(isBareString) || branches.every(isBareString)) {
-      return undefined;
-    }
-    return tsUnion(
-      branches.map((branch) =>
-        isBareString(branch) ? openString : transformSchemaObject(branch, options),
-      ),
-    );
-  },
+  transform: (schema, options) =>
+    atLeastOneField(schema, options) ?? openStringUnion(schema, options),
 });
 await writeFile(
   new URL("../src/schema.gen.ts", import.meta.url),
-  COMMENT_HEADER + astToString(ast),
+  `${COMMENT_HEADER}import type { AtLeastOneField } from "./operation-types.js";\n\n${astToString(ast)}`,
 );
 
 const methods = operations.map(describeMethod);
 checkNames(methods);
+const productionUrl = productionServerUrl();
 
-await writeFile(new URL("../src/resources.gen.ts", import.meta.url), resourcesModule(methods));
+await writeFile(
+  new URL("../src/resources.gen.ts", import.meta.url),
+  resourcesModule(methods, productionUrl),
+);
 await writeFile(
   new URL("../test/contract-examples.gen.ts", import.meta.url),
   examplesModule(methods),
@@ -83,6 +103,16 @@ function describeMethod(operation) {
     queryRequired: operation.queryParameters.some((parameter) => parameter.required),
     paginated: isPaginated(operation, success, where),
   };
+}
+
+/** The first of the contract's `servers` not marked `x-internal`: the API itself, over HTTPS. */
+function productionServerUrl() {
+  const server = (contract.servers ?? []).find((candidate) => candidate["x-internal"] !== true);
+  const url = server && new URL(server.url);
+  if (url?.protocol !== "https:") {
+    throw new Error("The contract needs a production server: an https URL not marked x-internal");
+  }
+  return url;
 }
 
 function byIndexIn(list) {
@@ -164,18 +194,32 @@ function signature(method) {
   return `(${parameters.join(", ")}): ${result}`;
 }
 
+/**
+ * What the client does with a path parameter's value, next to the contract's words about it. Without
+ * a \`pattern\`, the contract does not say which values the API calls invalid, so neither the client
+ * nor the mock can tell a malformed ID from an unknown one.
+ */
+function pathParameterRule(parameter) {
+  const sent =
+    'The client refuses `""`, `.` and `..` (a `LoopsError`, before any request) and sends any other string percent-encoded.';
+  if (deref(parameter.schema).pattern !== undefined) return sent;
+  return `${sent} The contract gives no format for it, so which values are invalid (\`400\`) rather than unknown (\`404\`) is the API's own rule: the mock answers \`404\` for any value it does not hold, \`"x y"\` included.`;
+}
+
 function methodDoc(method) {
   const { operation } = method;
   const lines = [operation.summary, "", operation.description, ""];
   for (const parameter of operation.pathParameters) {
-    lines.push(`@param ${parameter.name} ${parameter.description ?? ""}`.trimEnd());
+    lines.push(
+      `@param ${parameter.name} ${parameter.description ?? ""} ${pathParameterRule(parameter)}`,
+    );
   }
   if (method.body) lines.push(`@param body ${operation.requestBody.description ?? ""}`.trimEnd());
   if (method.query) {
     const names = operation.queryParameters.map((parameter) => `\`${parameter.name}\``).join(", ");
     lines.push(`@param query ${names}`);
   }
-  lines.push("@param options `signal`, `timeoutMs`, `maxRetries` for this call");
+  lines.push("@param options `signal`, `timeoutMs`, `maxRetries`, `prefer` for this call");
   if (method.paginated) {
     lines.push(
       "@returns Awaited, the first page; iterated with `for await`, every item of every page.",
@@ -187,7 +231,7 @@ function methodDoc(method) {
   return jsDoc(lines, "    ");
 }
 
-function resourcesModule(list) {
+function resourcesModule(list, productionUrl) {
   const groups = byNamespace(list);
   let types = "";
   let table = "";
@@ -225,6 +269,11 @@ import type { operations } from "./schema.gen.js";
 /** One namespace per \`x-sdk-method\` namespace, one method per operation. */
 export interface Resources {
 ${types}}
+
+/** The contract's production server, where the client sends when \`baseUrl\` is left out. */
+export const DEFAULT_BASE_URL = ${JSON.stringify(productionUrl.href.replace(/\/$/, ""))};
+/** Its host, which \`refuseProduction\` refuses. */
+export const PRODUCTION_HOSTNAME = ${JSON.stringify(productionUrl.hostname)};
 
 /** What the shared core needs to send each method's operation. */
 export const resources = {

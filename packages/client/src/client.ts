@@ -13,20 +13,34 @@ import {
 import { LoopsError } from "./errors.js";
 import type { Call } from "./operation-types.js";
 import { PagePromise } from "./pagination.js";
-import { type Resources, resources } from "./resources.gen.js";
+import {
+  DEFAULT_BASE_URL,
+  PRODUCTION_HOSTNAME,
+  type Resources,
+  resources,
+} from "./resources.gen.js";
 import type { operations, paths } from "./schema.gen.js";
 
-export const DEFAULT_BASE_URL = "https://app.loops.so/api";
+export { DEFAULT_BASE_URL };
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 2;
 
 export interface LoopsClientOptions {
   /** Your Loops API key. Keep it on your server: Loops blocks browser calls by design. */
   apiKey: string;
-  /** Default `https://app.loops.so/api`. */
+  /**
+   * An absolute http(s) URL; anything else (`""`, `"undefined"`) throws at construction. Left out
+   * (or `undefined`): the Loops API, `https://app.loops.so/api`.
+   */
   baseUrl?: string | undefined;
-  /** Any fetch-compatible function. Default `globalThis.fetch`. */
+  /** Any fetch-compatible function. Default: `globalThis.fetch`, looked up on every request. */
   fetch?: typeof fetch | undefined;
+  /**
+   * For tests: refuse, before any network, every request to the Loops API's host, with a
+   * `LoopsError`. Left out: on when the environment variable `LOOPS_REFUSE_PRODUCTION` is set to
+   * anything but `0` or `false` (read once, here, where `process` exists), else off.
+   */
+  refuseProduction?: boolean | undefined;
   /** Per attempt, in milliseconds. Default 30 000. */
   timeoutMs?: number | undefined;
   /** Retries of what may be retried (see `retryOnServerErrors`). Default 2. */
@@ -62,13 +76,23 @@ export type LoopsClient = Resources & {
 
 export function createLoopsClient(options: LoopsClientOptions): LoopsClient {
   const apiKey = checkApiKey(options?.apiKey);
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  const baseFetch = options.fetch ?? globalThis.fetch;
+  const baseUrl = checkBaseUrl(options.baseUrl);
+  const refuseProduction = options.refuseProduction ?? refuseProductionFromEnvironment();
+  // Looked up on every request, so a `fetch` replaced after the client was made (MSW) is used.
+  const baseFetch: typeof fetch = (input, init) => {
+    const url = refuseProduction && new URL((input as Request).url ?? input);
+    if (url && url.hostname === PRODUCTION_HOSTNAME) {
+      throw new LoopsError(
+        `Refused ${url}: refuseProduction (or LOOPS_REFUSE_PRODUCTION) is on; give the client your mock's baseUrl.`,
+      );
+    }
+    return (options.fetch ?? globalThis.fetch)(input, init);
+  };
   const headers: Record<string, string> = { ...options.headers, Accept: "application/json" };
   if (options.userAgent !== undefined) headers["User-Agent"] = options.userAgent;
   headers.Authorization = `Bearer ${apiKey}`;
 
-  const raw = createClient<paths>({ baseUrl, fetch: (request) => baseFetch(request), headers });
+  const raw = createClient<paths>({ baseUrl, fetch: baseFetch, headers });
   const send = createSend({
     apiKey,
     baseUrl,
@@ -125,6 +149,9 @@ function checkApiKey(apiKey: unknown): string {
       "Missing Loops API key: pass createLoopsClient({ apiKey }) a non-empty string.",
     );
   }
+  if (/^\s*bearer\s/i.test(apiKey)) {
+    throw new LoopsError('Pass the Loops API key without "Bearer ": the client adds it.');
+  }
   try {
     new Headers({ Authorization: `Bearer ${apiKey}` });
   } catch {
@@ -132,6 +159,25 @@ function checkApiKey(apiKey: unknown): string {
     throw new LoopsError("Invalid Loops API key: it contains characters not allowed in a header.");
   }
   return apiKey.trim();
+}
+
+function checkBaseUrl(baseUrl: unknown): string {
+  if (baseUrl === undefined) return DEFAULT_BASE_URL;
+  try {
+    if (/^https?:$/.test(new URL(baseUrl as string).protocol)) return baseUrl as string;
+  } catch {}
+  throw new LoopsError(`baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}.`);
+}
+
+/** Any value but `0`, `false` or none turns the guard on: a misspelt "on" must not leave it off. */
+function refuseProductionFromEnvironment(): boolean {
+  let value: string | undefined;
+  try {
+    // Only where `process` exists; a runtime that forbids reading the environment leaves it unset.
+    value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+      ?.LOOPS_REFUSE_PRODUCTION;
+  } catch {}
+  return !/^(0|false|)$/i.test(value ?? "");
 }
 
 function checkValidateResponses(mode: unknown): "warn" | "throw" | undefined {

@@ -43,6 +43,11 @@ export interface RequestOptions {
   /** Per attempt, in milliseconds. */
   timeoutMs?: number | undefined;
   maxRetries?: number | undefined;
+  /**
+   * Sent as `Prefer`, for tests: the mock and Prism read it to pick a documented answer
+   * (`"code=404"`, `"example=noSendingDomain"`). Wins over a `Prefer` in the client's `headers`.
+   */
+  prefer?: string | undefined;
 }
 
 export interface OperationInput {
@@ -54,6 +59,7 @@ export interface OperationInput {
 export interface CoreOptions {
   apiKey: string;
   baseUrl: string;
+  /** Called as `fetch(url, init)` for every attempt. */
   fetch: typeof fetch;
   headers: Record<string, string>;
   timeoutMs: number;
@@ -86,6 +92,7 @@ type RequestAnyPath = (
       query?: Record<string, unknown> | undefined;
     };
     body?: string | undefined;
+    headers: Record<string, string> | undefined;
     bodySerializer: (json: string) => string;
     parseAs: "text";
     fetch: (request: Request) => Promise<Response>;
@@ -99,14 +106,16 @@ export function createSend(options: CoreOptions): Send {
   // The operation's own types are enforced by the generated method that calls `send`.
   const request = client.request as unknown as RequestAnyPath;
   const checkResponse = responseCheck(options);
+  const redact = (text: string) => text.replaceAll(apiKey, "[redacted]");
 
   async function attempt(
     operation: OperationDescriptor,
     input: OperationInput,
     json: string | undefined,
     timeoutMs: number,
-    signal: AbortSignal | undefined,
+    requestOptions: RequestOptions,
   ): Promise<unknown> {
+    const { signal, prefer } = requestOptions;
     if (signal?.aborted) throw abortError(signal);
     // A timer and a listener rather than AbortSignal.timeout/any: fake timers can drive them in tests.
     const controller = new AbortController();
@@ -117,21 +126,33 @@ export function createSend(options: CoreOptions): Send {
     }, timeoutMs);
     const forwardAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", forwardAbort, { once: true });
+    // The request `fetch` was given, and whether fetch returned it pending: only then can a
+    // failure be the network's.
+    let sent: Request | undefined;
+    let inFlight = false;
     try {
       const { data, response } = await request(operation.method, operation.path, {
         params: { path: input.path, query: input.query },
         body: json,
+        headers: prefer === undefined ? undefined : { Prefer: prefer },
         bodySerializer: serializedOnce,
         parseAs: "text",
         // Hands fetch a plain (url, init): undici streams the body of a `Request` it is given, which
         // costs more per call than sending the text it was built from.
         fetch: async (prepared) => {
-          const response = await baseFetch(prepared.url, {
+          sent = prepared;
+          const pending = baseFetch(prepared.url, {
             method: prepared.method,
             headers: prepared.headers,
             body: json ?? null,
             signal: controller.signal,
           });
+          // Reactions run in order: a promise already rejected when fetch returned (a mock that
+          // refuses the path) wins the race against one already resolved. No network I/O can
+          // happen before fetch returns, so such a refusal is never a connection error.
+          await Promise.race([pending, undefined]);
+          inFlight = true;
+          const response = await pending;
           if (response.ok) return response;
           const error = errorFromResponse(
             response.status,
@@ -148,13 +169,17 @@ export function createSend(options: CoreOptions): Send {
       return body;
     } catch (error) {
       if (error instanceof LoopsError) throw error;
+      const where = `${sent?.method} ${sent?.url}`;
       if (timedOut) {
-        throw new APIConnectionTimeoutError(`No response within ${timeoutMs} ms.`, {
-          cause: error,
-        });
+        throw new APIConnectionTimeoutError(
+          redact(`${where}: no response within ${timeoutMs} ms.`),
+          { cause: error },
+        );
       }
       if (signal?.aborted) throw abortError(signal);
-      throw new APIConnectionError("Connection error: the request got no response.", {
+      // Built or refused without the network: the cause's own words, and nothing to retry.
+      if (!inFlight) throw new LoopsError(redact(messageOf(error)), { cause: error });
+      throw new APIConnectionError(redact(`${where}: no response (${messageOf(error)}).`), {
         cause: error,
       });
     } finally {
@@ -172,7 +197,7 @@ export function createSend(options: CoreOptions): Send {
     const { signal } = requestOptions;
     for (let retry = 0; ; retry++) {
       try {
-        return await attempt(operation, input, json, timeoutMs, signal);
+        return await attempt(operation, input, json, timeoutMs, requestOptions);
       } catch (error) {
         const delay =
           retry < maxRetries && error instanceof LoopsError
@@ -229,7 +254,15 @@ function checkPathParameters(
 }
 
 /** The class of each status the contract documents; 429 and 5xx are built apart. */
-const errorClassByStatus: Record<number, typeof BadRequestError> = {
+const errorClassByStatus: Record<
+  number,
+  new (
+    status: number,
+    headers: Headers,
+    body: unknown,
+    rawBody: string,
+  ) => APIError
+> = {
   400: BadRequestError,
   401: AuthenticationError,
   404: NotFoundError,
@@ -276,6 +309,13 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** An error's message and its cause's: undici's "fetch failed" says why only in its `cause`. */
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { cause } = error;
+  return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
 }
 
 function abortError(signal: AbortSignal): APIUserAbortError {

@@ -1,85 +1,112 @@
 import type { ErrorBody } from "./types.js";
 
-/** The base class of every error this package throws. */
+/**
+ * The base class of every error this package throws. Thrown as itself for a request the client
+ * refused to send (an invalid path parameter, `refuseProduction`) or a `fetch` refused before any
+ * network (a request that cannot be built, an in-process mock's path it lacks): never retried.
+ */
 export class LoopsError extends Error {
   override name = "LoopsError";
 }
 
-/** The API answered with a status other than 2xx. */
-export class APIError extends LoopsError {
+/**
+ * The API answered with a status other than 2xx. `Body` is the JSON body the contract documents for
+ * the status: `OperationError<operations["getCampaign"]>` types each error an operation can throw.
+ */
+export class APIError<Body = unknown> extends LoopsError {
+  // Types only: `instanceof` narrows an `unknown` to the class with an `unknown` body (TypeScript
+  // would otherwise give `any`), and a union of typed errors to its member of that class.
+  declare static [Symbol.hasInstance]: <Instance>(
+    this: abstract new (
+      ...args: never[]
+    ) => Instance,
+    value: unknown,
+  ) => value is Instance;
   override name = "APIError";
+  // The fields are declared and set by one `Object.assign`: class fields cost bytes in the bundle.
   /** The HTTP status code. */
-  readonly status: number;
+  declare readonly status: number;
   /** The response headers (never the request's, so never the API key). */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /** The parsed JSON body, or `undefined` when the body is empty or not JSON. */
-  readonly body: unknown;
+  declare readonly body: Body | undefined;
   /** The body as received: proxies and load balancers can answer with HTML or nothing. */
-  readonly rawBody: string;
+  declare readonly rawBody: string;
 
-  constructor(status: number, headers: Headers, body: unknown, rawBody: string, message?: string) {
+  constructor(
+    status: number,
+    headers: Headers,
+    body: Body | undefined,
+    rawBody: string,
+    message?: string,
+  ) {
     super(message ?? describeResponse(status, body, rawBody));
-    this.status = status;
-    this.headers = headers;
-    this.body = body;
-    this.rawBody = rawBody;
+    Object.assign(this, { status, headers, body, rawBody });
   }
 }
 
 /** 400: the body or a parameter is invalid (the message says which), or a referenced resource is unusable. */
-export class BadRequestError extends APIError {
-  override name = "BadRequestError";
+export class BadRequestError<Body = unknown> extends APIError<Body> {
+  override name = "BadRequestError" as const;
+  declare readonly status: 400;
 }
 
 /** 401: the API key is invalid, or the content API is not enabled for the team. */
-export class AuthenticationError extends APIError {
-  override name = "AuthenticationError";
+export class AuthenticationError<Body = unknown> extends APIError<Body> {
+  override name = "AuthenticationError" as const;
+  declare readonly status: 401;
 }
 
 /** 404: the resource in the path, or one the body refers to, does not exist. */
-export class NotFoundError extends APIError {
-  override name = "NotFoundError";
+export class NotFoundError<Body = unknown> extends APIError<Body> {
+  override name = "NotFoundError" as const;
+  declare readonly status: 404;
 }
 
 /** 405: the path does not take this HTTP method. */
-export class MethodNotAllowedError extends APIError {
-  override name = "MethodNotAllowedError";
+export class MethodNotAllowedError<Body = unknown> extends APIError<Body> {
+  override name = "MethodNotAllowedError" as const;
+  declare readonly status: 405;
 }
 
 /**
  * 409: the request conflicts with the resource's state, for example a stale `expectedRevisionId` on an
  * email message update. Never retried by the client: re-read the resource, then decide.
  */
-export class ConflictError extends APIError {
-  override name = "ConflictError";
+export class ConflictError<Body = unknown> extends APIError<Body> {
+  override name = "ConflictError" as const;
+  declare readonly status: 409;
 }
 
 /** 413: the request body is over the size the API accepts. */
-export class PayloadTooLargeError extends APIError {
-  override name = "PayloadTooLargeError";
+export class PayloadTooLargeError<Body = unknown> extends APIError<Body> {
+  override name = "PayloadTooLargeError" as const;
+  declare readonly status: 413;
 }
 
 /** 422: the body is well-formed but its content cannot be processed (for example, it does not compile). */
-export class UnprocessableEntityError extends APIError {
-  override name = "UnprocessableEntityError";
+export class UnprocessableEntityError<Body = unknown> extends APIError<Body> {
+  override name = "UnprocessableEntityError" as const;
+  declare readonly status: 422;
 }
 
 /**
  * 429: over a rate limit; the request was not processed. With `remaining` above 0 it is not the
  * per-second limit but a longer one (a daily cap), which the client does not wait out.
  */
-export class RateLimitError extends APIError {
-  override name = "RateLimitError";
+export class RateLimitError<Body = unknown> extends APIError<Body> {
+  override name = "RateLimitError" as const;
+  declare readonly status: 429;
   /** `x-ratelimit-limit`: requests allowed per second. */
-  readonly limit: number | undefined;
+  declare readonly limit: number | undefined;
   /** `x-ratelimit-remaining`: requests left in the current window. */
-  readonly remaining: number | undefined;
+  declare readonly remaining: number | undefined;
   /** The wait the server asked for (`Retry-After`, or the rest of the window when `remaining` is 0). */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(
     headers: Headers,
-    body: unknown,
+    body: Body | undefined,
     rawBody: string,
     hints: {
       limit: number | undefined;
@@ -88,35 +115,52 @@ export class RateLimitError extends APIError {
     },
   ) {
     super(429, headers, body, rawBody);
-    this.limit = hints.limit;
-    this.remaining = hints.remaining;
-    this.retryAfterMs = hints.retryAfterMs;
+    Object.assign(this, hints);
   }
 }
 
 /** Any 5xx. The request may or may not have taken effect. */
-export class InternalServerError extends APIError {
-  override name = "InternalServerError";
+export class InternalServerError<Body = unknown> extends APIError<Body> {
+  override name = "InternalServerError" as const;
 }
 
 /** A status the contract does not describe (and, for a 2xx, a body that is not a JSON object). */
-export class UnexpectedStatusError extends APIError {
-  override name = "UnexpectedStatusError";
+export class UnexpectedStatusError<Body = unknown> extends APIError<Body> {
+  override name = "UnexpectedStatusError" as const;
 }
 
-/** The request did not get a response: DNS, TCP, TLS or a dropped connection. */
+/**
+ * The class the client throws for each status the contract documents, with the body
+ * the contract documents for it; a 5xx is an `InternalServerError`, any other status an
+ * `UnexpectedStatusError`.
+ */
+export interface ErrorByStatus<Body> {
+  400: BadRequestError<Body>;
+  401: AuthenticationError<Body>;
+  404: NotFoundError<Body>;
+  405: MethodNotAllowedError<Body>;
+  409: ConflictError<Body>;
+  413: PayloadTooLargeError<Body>;
+  422: UnprocessableEntityError<Body>;
+  429: RateLimitError<Body>;
+}
+
+/**
+ * The request was sent and got no response: DNS, TCP, TLS or a dropped connection. The message
+ * names the method, the URL and the cause.
+ */
 export class APIConnectionError extends LoopsError {
   override name = "APIConnectionError";
 }
 
 /** No response within the timeout. The request may or may not have taken effect. */
 export class APIConnectionTimeoutError extends APIConnectionError {
-  override name = "APIConnectionTimeoutError";
+  override name = "APIConnectionTimeoutError" as const;
 }
 
 /** The caller's `signal` aborted the call. */
 export class APIUserAbortError extends LoopsError {
-  override name = "APIUserAbortError";
+  override name = "APIUserAbortError" as const;
 }
 
 /** One way a response departs from the contract. It never carries a value from the response. */
@@ -158,31 +202,21 @@ export interface ResponseValidationDetails {
  * the status error the response would otherwise have thrown.
  */
 export class ResponseValidationError extends LoopsError {
-  override name = "ResponseValidationError";
-  readonly operationId: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly drifts: readonly ResponseDrift[];
+  override name = "ResponseValidationError" as const;
+  declare readonly operationId: string;
+  declare readonly method: string;
+  declare readonly path: string;
+  declare readonly status: number;
+  declare readonly drifts: readonly ResponseDrift[];
 
   constructor(details: ResponseValidationDetails, options?: ErrorOptions) {
     super(details.message, options);
-    this.operationId = details.operationId;
-    this.method = details.method;
-    this.path = details.path;
-    this.status = details.status;
-    this.drifts = details.drifts;
+    Object.assign(this, details);
   }
 }
 
 function describeResponse(status: number, body: unknown, rawBody: string): string {
-  if (isErrorBody(body)) return `${status} ${body.message}`;
-  if (rawBody === "") return `${status} status code (no body)`;
-  return `${status} status code (body is not JSON)`;
-}
-
-function isErrorBody(body: unknown): body is ErrorBody {
-  return (
-    typeof body === "object" && body !== null && typeof Reflect.get(body, "message") === "string"
-  );
+  const message = (body as Partial<ErrorBody> | null)?.message;
+  if (typeof message === "string") return `${status} ${message}`;
+  return `${status} status code (${rawBody === "" ? "no body" : "body is not JSON"})`;
 }

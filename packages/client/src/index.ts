@@ -15,6 +15,7 @@ export {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  type ErrorByStatus,
   InternalServerError,
   LoopsError,
   MethodNotAllowedError,
@@ -28,7 +29,9 @@ export {
   UnprocessableEntityError,
 } from "./errors.js";
 export type {
+  AtLeastOneField,
   CallInput,
+  OperationError,
   PageItem,
   PathParameters,
   QueryParameters,

@@ -1,6 +1,7 @@
 // Type helpers that read one operation of openapi-typescript's `operations` (or `paths[P][M]`). The
 // generated methods and `call` are typed with them, so every signature follows the contract.
 import type { RequestOptions } from "./core.js";
+import type { ErrorByStatus, InternalServerError, UnexpectedStatusError } from "./errors.js";
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 206;
 type JsonContent<Container> = Container extends { content: { "application/json": infer Json } }
@@ -33,6 +34,32 @@ export type SuccessBody<Operation> = Operation extends { responses: infer Respon
   ? {
       [Status in keyof Responses & SuccessStatus]: JsonContent<Responses[Status]>;
     }[keyof Responses & SuccessStatus]
+  : never;
+
+/** An object type that needs at least one of its fields: the contract's `minProperties: 1`. */
+export type AtLeastOneField<Fields> = {
+  [Name in keyof Fields]-?: Required<Pick<Fields, Name>> & Fields;
+}[keyof Fields];
+
+type ErrorStatus<Responses> = Exclude<keyof Responses, SuccessStatus>;
+type StatusError<Status, Body> = Status extends keyof ErrorByStatus<Body>
+  ? ErrorByStatus<Body>[Status]
+  : `${Status & number}` extends `5${string}`
+    ? InternalServerError<Body>
+    : UnexpectedStatusError<Body>;
+
+/**
+ * The `APIError`s the operation throws: for each error status it documents, that status's class
+ * with the documented body; for any other status, `InternalServerError` (5xx) or
+ * `UnexpectedStatusError`. `instanceof` picks one out of the union, with its body's type.
+ */
+export type OperationError<Operation> = Operation extends { responses: infer Responses }
+  ?
+      | {
+          [Status in ErrorStatus<Responses>]: StatusError<Status, JsonContent<Responses[Status]>>;
+        }[ErrorStatus<Responses>]
+      | InternalServerError
+      | UnexpectedStatusError
   : never;
 
 /** One item of a paginated operation's `data`. */

@@ -1,11 +1,13 @@
+import { type AddressInfo, createServer } from "node:net";
 import { inspect } from "node:util";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import {
   APIConnectionError,
   APIError,
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  createLoopsClient,
   InternalServerError,
   LoopsError,
   MethodNotAllowedError,
@@ -17,9 +19,11 @@ import {
 } from "../src/index.js";
 import {
   API_KEY,
+  BASE_URL,
   clientWith,
   hangingFetch,
   jsonResponse,
+  networkFailure,
   rejectionOf,
   scriptedFetch,
 } from "./helpers.js";
@@ -120,15 +124,72 @@ describe("each status throws its own class", () => {
     expect(error).toMatchObject({ limit: 10, remaining: 0, retryAfterMs: 3000 });
   });
 
-  test("a network failure is an APIConnectionError with the cause kept", async () => {
-    const cause = new TypeError("fetch failed");
-    const fetch = scriptedFetch(() => {
-      throw cause;
-    });
-    const error = await rejectionOf(clientWith(fetch).campaigns.create({ name: "Spring" }));
+  test("a network failure is an APIConnectionError naming the request and its cause", async () => {
+    const fetch = scriptedFetch(() => networkFailure("getaddrinfo ENOTFOUND app.loops.so"));
+    const error = await rejectionOf(
+      clientWith(fetch).campaigns.get("cln0y4p6r003yl70i1j2k3l4m", { maxRetries: 0 }),
+    );
     expect(error).toBeInstanceOf(APIConnectionError);
     expect(error).toBeInstanceOf(LoopsError);
-    expect((error as Error).cause).toBe(cause);
+    expect((error as Error).message).toBe(
+      `GET ${BASE_URL}/v1/campaigns/cln0y4p6r003yl70i1j2k3l4m: no response (fetch failed: getaddrinfo ENOTFOUND app.loops.so).`,
+    );
+    expect((error as Error).cause).toMatchObject({ message: "fetch failed" });
+  });
+});
+
+test("Node's own fetch to a closed port is a connection error, not a refusal", async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  const baseUrl = `http://127.0.0.1:${port}/api`;
+  const loops = createLoopsClient({ apiKey: API_KEY, baseUrl, maxRetries: 0 });
+  const error = await rejectionOf(loops.campaigns.get("cln0y4p6r003yl70i1j2k3l4m"));
+  expect(error).toBeInstanceOf(APIConnectionError);
+  expect((error as Error).message).toMatch(
+    new RegExp(
+      `^GET ${baseUrl}/v1/campaigns/cln0y4p6r003yl70i1j2k3l4m: no response \\(fetch failed: .*ECONNREFUSED`,
+    ),
+  );
+});
+
+describe("a request refused before any network is not a connection error", () => {
+  // What createMockFetch throws for a path the contract lacks, and how: before fetch returns.
+  const mockRefusal = "The Loops mock has no operation at GET http://127.0.0.1:9/api/v1/campaigns";
+  const refusingFetches = {
+    "an async fetch that throws before it awaits anything (createMockFetch)": async () => {
+      throw new TypeError(mockRefusal);
+    },
+    "a fetch that throws": () => {
+      throw new TypeError(mockRefusal);
+    },
+    "a fetch that returns a rejected promise": () => Promise.reject(new TypeError(mockRefusal)),
+  };
+
+  test.each(Object.entries(refusingFetches))(
+    "%s: a LoopsError with the cause's message, never retried",
+    async (_case, refusing) => {
+      const fetch = vi.fn(refusing);
+      const loops = clientWith(fetch, { retryOnServerErrors: true });
+      const error = await rejectionOf(loops.campaigns.get("cln0y4p6r003yl70i1j2k3l4m"));
+      expect(error).toBeInstanceOf(LoopsError);
+      expect(error).not.toBeInstanceOf(APIConnectionError);
+      expect((error as Error).message).toBe(mockRefusal);
+      expect((error as Error).cause).toBeInstanceOf(TypeError);
+      expect(fetch).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  test("a request that cannot be built: the cause's message, and fetch is never called", async () => {
+    const fetch = scriptedFetch(() => jsonResponse(200, {}));
+    const loops = clientWith(fetch, { headers: { "X-Trace-Id": "line\nbreak" } });
+    const error = await rejectionOf(loops.campaigns.get("cln0y4p6r003yl70i1j2k3l4m"));
+    expect(error).toBeInstanceOf(LoopsError);
+    expect(error).not.toBeInstanceOf(APIConnectionError);
+    expect((error as Error).message).toBe(((error as Error).cause as Error).message);
+    expect((error as Error).message).toMatch(/header/i);
+    expect(fetch).not.toHaveBeenCalled();
   });
 });
 
@@ -171,9 +232,7 @@ describe("the API key never leaks", () => {
   });
 
   test("in a connection error and a timeout", async () => {
-    const refused = scriptedFetch(() => {
-      throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:9") });
-    });
+    const refused = scriptedFetch(() => networkFailure());
     leakChecks(await rejectionOf(clientWith(refused).campaigns.create({ name: "Spring" })));
     leakChecks(
       await rejectionOf(

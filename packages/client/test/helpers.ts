@@ -23,6 +23,15 @@ export function scriptedFetch(
   });
 }
 
+/**
+ * A network failure as undici reports it: `TypeError: fetch failed` with the system error as its
+ * `cause`, arriving after fetch returned (no network failure is known sooner).
+ */
+export async function networkFailure(message = "connect ECONNREFUSED 127.0.0.1:9"): Promise<never> {
+  await undefined;
+  throw new TypeError("fetch failed", { cause: new Error(message) });
+}
+
 /** A fetch that never answers: it only rejects when its request is aborted, like a real one. */
 export function hangingFetch() {
   return vi.fn(

@@ -11,7 +11,14 @@ import {
 } from "../src/index.js";
 import { resources } from "../src/resources.gen.js";
 import { examples } from "./contract-examples.gen.js";
-import { BASE_URL, clientWith, jsonResponse, scriptedFetch, sentRequest } from "./helpers.js";
+import {
+  BASE_URL,
+  clientWith,
+  jsonResponse,
+  networkFailure,
+  scriptedFetch,
+  sentRequest,
+} from "./helpers.js";
 
 interface OperationExamples {
   request?: Record<string, unknown>;
@@ -114,11 +121,13 @@ describe("which failures each operation retries", () => {
   });
 
   const serverError = () => jsonResponse(500, { message: "Internal error." });
-  const dropped = () => {
-    throw new TypeError("fetch failed");
-  };
+  const dropped = () => networkFailure();
 
-  async function attempts(method: Method, fail: () => Response, retryOnServerErrors?: boolean) {
+  async function attempts(
+    method: Method,
+    fail: () => Response | Promise<Response>,
+    retryOnServerErrors?: boolean,
+  ) {
     const fetch = scriptedFetch(fail, method.respond);
     const loops = clientWith(
       fetch,

@@ -8,9 +8,11 @@ import {
 } from "../src/index.js";
 import { examples } from "./contract-examples.gen.js";
 import {
+  BASE_URL,
   clientWith,
   hangingFetch,
   jsonResponse,
+  networkFailure,
   rejectionOf,
   scriptedFetch,
   sentRequest,
@@ -24,9 +26,7 @@ const rateLimited =
   () =>
     jsonResponse(429, { message: "Rate limit exceeded." }, headers);
 const serverError = () => jsonResponse(500, { message: "Internal error." });
-const dropped = () => {
-  throw new TypeError("fetch failed");
-};
+const dropped = () => networkFailure();
 
 beforeEach(() => {
   vi.useFakeTimers({ now: new Date("2026-03-28T15:00:00.000Z") });
@@ -186,7 +186,7 @@ describe("timeouts", () => {
     expect(sentRequest(fetch, 0).signal.aborted).toBe(true);
     const { error } = (await outcome) as { error: Error };
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(error.message).toBe("No response within 1000 ms.");
+    expect(error.message).toBe(`POST ${BASE_URL}/v1/campaigns: no response within 1000 ms.`);
   });
 
   test("default to 30 s, and a call's timeoutMs wins over the client's", async () => {
@@ -194,11 +194,15 @@ describe("timeouts", () => {
     const byDefault = start(loops.campaigns.create({ name: "Spring" }));
     await vi.advanceTimersByTimeAsync(29_999);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await byDefault).toMatchObject({ error: { message: "No response within 30000 ms." } });
+    expect(await byDefault).toMatchObject({
+      error: { message: `POST ${BASE_URL}/v1/campaigns: no response within 30000 ms.` },
+    });
 
     const perCall = start(loops.campaigns.create({ name: "Spring" }, { timeoutMs: 50 }));
     await vi.advanceTimersByTimeAsync(50);
-    expect(await perCall).toMatchObject({ error: { message: "No response within 50 ms." } });
+    expect(await perCall).toMatchObject({
+      error: { message: `POST ${BASE_URL}/v1/campaigns: no response within 50 ms.` },
+    });
   });
 
   test("cover a body that stops arriving after the headers", async () => {

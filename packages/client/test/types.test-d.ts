@@ -1,11 +1,23 @@
 import { describe, expectTypeOf, test } from "vitest";
 import {
+  APIError,
   type AudienceCondition,
+  AuthenticationError,
+  type ConflictError,
   type CreateCampaignRequest,
   type CreateCampaignResponse,
   type components,
   createLoopsClient,
+  type ErrorBody,
+  type InternalServerError,
+  MethodNotAllowedError,
+  NotFoundError,
+  type OperationError,
+  type operations,
+  RateLimitError,
+  type RequestBody,
   type SchedulingRequest,
+  type UnexpectedStatusError,
 } from "../src/index.js";
 import { examples } from "./contract-examples.gen.js";
 
@@ -112,5 +124,80 @@ describe("Guardian rule names", () => {
     // A bare `string` would accept the same values but make editors offer none of the known names.
     expectTypeOf<RuleName>().not.toEqualTypeOf<string>();
     expectTypeOf<RuleName>().toEqualTypeOf<KnownRuleName | (string & {})>();
+  });
+});
+
+describe("an update body with minProperties: 1 needs a field", () => {
+  test("{} is refused by the methods, call and raw", () => {
+    // @ts-expect-error the contract needs at least one field
+    loops.campaigns.update("cln0y4p6r003yl70i1j2k3l4m", {});
+    // @ts-expect-error the contract needs at least one field
+    loops.campaignGroups.update("clq3b7s9u007yl70u9v0w1x2y", {});
+    loops.call("updateCampaign", {
+      path: { campaignId: "cln0y4p6r003yl70i1j2k3l4m" },
+      // @ts-expect-error the contract needs at least one field
+      body: {},
+    });
+    loops.raw.POST("/v1/campaigns/{campaignId}", {
+      params: { path: { campaignId: "cln0y4p6r003yl70i1j2k3l4m" } },
+      // @ts-expect-error the contract needs at least one field
+      body: {},
+    });
+  });
+
+  test("one field, any one, compiles; an unknown one still does not", () => {
+    loops.campaigns.update("cln0y4p6r003yl70i1j2k3l4m", { name: "Spring" });
+    loops.campaigns.update("cln0y4p6r003yl70i1j2k3l4m", { mailingListId: null });
+    loops.campaigns.update("cln0y4p6r003yl70i1j2k3l4m", { scheduling: { method: "now" } });
+    loops.campaignGroups.update("clq3b7s9u007yl70u9v0w1x2y", { description: "Quarterly" });
+    // @ts-expect-error an unknown field is not one of the fields
+    loops.campaigns.update("cln0y4p6r003yl70i1j2k3l4m", { subject: "Hello" });
+  });
+
+  test("a body without minProperties is left as the contract has it", () => {
+    type Empty = Record<never, never>;
+    expectTypeOf<Empty>().toExtend<RequestBody<operations["updateEmailMessage"]>>();
+    expectTypeOf<Empty>().not.toExtend<RequestBody<operations["updateCampaign"]>>();
+  });
+});
+
+describe("error bodies are typed per operation and status", () => {
+  type GetCampaignError = OperationError<operations["getCampaign"]>;
+
+  test("instanceof picks a class out of an operation's errors, with the contract's body", () => {
+    const failure = {} as GetCampaignError;
+    if (failure instanceof NotFoundError) {
+      expectTypeOf(failure).toEqualTypeOf<NotFoundError<ErrorBody>>();
+      expectTypeOf(failure.body).toEqualTypeOf<ErrorBody | undefined>();
+      expectTypeOf(failure.status).toEqualTypeOf<404>();
+    }
+    if (failure instanceof AuthenticationError) {
+      expectTypeOf(failure.body).toEqualTypeOf<
+        components["schemas"]["AuthenticationError"] | undefined
+      >();
+    }
+    if (failure instanceof RateLimitError) {
+      expectTypeOf(failure.retryAfterMs).toEqualTypeOf<number | undefined>();
+    }
+  });
+
+  test("a status the contract documents without a body gives none", () => {
+    const failure = {} as GetCampaignError;
+    if (failure instanceof MethodNotAllowedError) expectTypeOf(failure.body).toBeUndefined();
+  });
+
+  test("the union holds the documented statuses, plus 5xx and undocumented ones", () => {
+    expectTypeOf<Extract<GetCampaignError, { status: 409 }>>().toBeNever();
+    expectTypeOf<
+      Extract<OperationError<operations["updateCampaign"]>, { status: 409 }>
+    >().toEqualTypeOf<ConflictError<ErrorBody>>();
+    expectTypeOf<InternalServerError>().toExtend<GetCampaignError>();
+    expectTypeOf<UnexpectedStatusError>().toExtend<GetCampaignError>();
+  });
+
+  test("instanceof on an unknown gives an unknown body, never any", () => {
+    const caught: unknown = undefined;
+    if (caught instanceof NotFoundError) expectTypeOf(caught.body).toBeUnknown();
+    if (caught instanceof APIError) expectTypeOf(caught.body).toBeUnknown();
   });
 });
