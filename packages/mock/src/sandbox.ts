@@ -258,6 +258,33 @@ function inSchemaOrder(value: JsonObject, schemaPointer: string): JsonObject {
 
 const cursorPattern = /^p([0-9a-z]{1,11})$/;
 
+/**
+ * The stored value with an update's fields set: `patchMaps` fields merged name by name, `clears`
+ * applied, the revision the update expects left out.
+ */
+function merged(rules: SandboxResource, stored: JsonObject, body: JsonObject): JsonObject {
+  const next: JsonObject = structuredClone(stored);
+  for (const [field, value] of Object.entries(body)) {
+    if (field === rules.revision?.expectedField) continue;
+    if (rules.patchMaps?.includes(field) && isObject(value)) {
+      const map: JsonObject = isObject(next[field]) ? (next[field] as JsonObject) : {};
+      for (const [name, entry] of Object.entries(value)) {
+        if (entry === null) delete map[name];
+        else map[name] = entry;
+      }
+      if (Object.keys(map).length > 0) next[field] = map;
+      else delete next[field];
+    } else {
+      next[field] = structuredClone(value);
+    }
+  }
+  for (const [field, cleared] of Object.entries(rules.clears ?? {})) {
+    if (!(field in body)) continue;
+    for (const other of cleared) if (!(other in body)) next[other] = null;
+  }
+  return next;
+}
+
 /** A page of a list, under the field names `x-sandbox-model.pagination` gives each part. */
 function envelope(pagination: SandboxPagination, figures: JsonObject, items: JsonObject[]) {
   const page: JsonObject = {};
@@ -682,40 +709,9 @@ export class Sandbox {
       throw this.#refuse(call.operation, rules.reserved, body);
     }
     this.#checkWrite(plan, state, call, body, record, now);
-    const ownerLock = rules.ownerLock;
-    if (ownerLock !== undefined) {
-      const ownerId = record.value[ownerLock.ownerField];
-      const ownerPlan = this.#plan(ownerLock.resource);
-      const owner =
-        typeof ownerId === "string"
-          ? this.#collection(state, ownerPlan.name).byId.get(ownerId)
-          : undefined;
-      if (owner !== undefined) {
-        this.#settle(ownerPlan, owner, now);
-        if (!matches(owner.value, ownerLock.unless))
-          throw this.#refuse(call.operation, ownerLock, body);
-      }
-    }
+    this.#checkOwner(plan, state, call, record, now);
     const revision = rules.revision;
-    const fields = Object.entries(body).filter(([field]) => field !== revision?.expectedField);
-    const next: JsonObject = structuredClone(record.value);
-    for (const [field, value] of fields) {
-      if (rules.patchMaps?.includes(field) && isObject(value)) {
-        const map: JsonObject = isObject(next[field]) ? (next[field] as JsonObject) : {};
-        for (const [name, entry] of Object.entries(value)) {
-          if (entry === null) delete map[name];
-          else map[name] = entry;
-        }
-        if (Object.keys(map).length > 0) next[field] = map;
-        else delete next[field];
-      } else {
-        next[field] = structuredClone(value);
-      }
-    }
-    for (const [field, cleared] of Object.entries(rules.clears ?? {})) {
-      if (!(field in body)) continue;
-      for (const other of cleared) if (!(other in body)) next[other] = null;
-    }
+    const next = merged(rules, record.value, body);
     const lock = rules.lock;
     if (lock !== undefined && matches(record.value, lock.when)) {
       const normalized = conform(structuredClone(next), plan.schemaPointer);
@@ -750,6 +746,29 @@ export class Sandbox {
     record.value = candidate.value;
     record.sendAt = candidate.sendAt;
     return result;
+  }
+
+  /** While the record's owner does not match `ownerLock.unless`, its updates are refused. */
+  #checkOwner(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    record: StoredRecord,
+    now: number,
+  ): void {
+    const ownerLock = plan.rules.ownerLock;
+    if (ownerLock === undefined) return;
+    const ownerId = record.value[ownerLock.ownerField];
+    const ownerPlan = this.#plan(ownerLock.resource);
+    const owner =
+      typeof ownerId === "string"
+        ? this.#collection(state, ownerPlan.name).byId.get(ownerId)
+        : undefined;
+    if (owner === undefined) return;
+    this.#settle(ownerPlan, owner, now);
+    if (!matches(owner.value, ownerLock.unless)) {
+      throw this.#refuse(call.operation, ownerLock, isObject(call.body) ? call.body : {});
+    }
   }
 
   #inspect(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
