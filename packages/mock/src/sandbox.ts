@@ -225,7 +225,10 @@ export class StoredShapeError extends Error {
   override name = "StoredShapeError";
 }
 
-/** The value, with fields its schema requires filled with `null`; a list's items are stored so. */
+/**
+ * The value with the fields its schema requires filled with `null`. A bare list is only checked:
+ * its records were filled when they were stored.
+ */
 function conform<Value extends JsonObject | JsonObject[]>(
   value: Value,
   schemaPointer: string,
