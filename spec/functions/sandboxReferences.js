@@ -8,7 +8,8 @@ function operationsOf(document) {
   for (const [path, pathItem] of Object.entries(document.paths ?? {})) {
     for (const method of methods) {
       const operation = pathItem?.[method];
-      if (operation) list.push({ path, method, operation });
+      const parameters = [...(pathItem.parameters ?? []), ...(operation?.parameters ?? [])];
+      if (operation) list.push({ path, method, operation, parameters });
     }
   }
   return list;
@@ -19,13 +20,53 @@ function exampleNames(operation, status) {
   return Object.keys(content?.examples ?? {});
 }
 
+/** A schema's properties, its `allOf` parts' included, as [name, schema] pairs. */
 function propertiesOf(schema, seen = new Set()) {
   if (!schema || typeof schema !== "object" || seen.has(schema)) return [];
   seen.add(schema);
   return [
-    ...Object.keys(schema.properties ?? {}),
+    ...Object.entries(schema.properties ?? {}),
     ...(schema.allOf ?? []).flatMap((part) => propertiesOf(part, seen)),
   ];
+}
+
+function successSchema(operation) {
+  return operation.responses?.["200"]?.content?.["application/json"]?.schema;
+}
+
+/**
+ * A list that takes the per-page parameter answers the declared envelope, so its 200 schema has
+ * the items field and the page field with every figure; any other list answers a bare array.
+ */
+function checkListAnswer(pagination, entry, problem) {
+  const schema = successSchema(entry.operation);
+  const named = `${entry.method.toUpperCase()} ${entry.path}`;
+  const paged = entry.parameters.some(
+    (parameter) => parameter?.in === "query" && parameter.name === pagination.perPageParameter,
+  );
+  if (!paged) {
+    if (schema?.type !== "array")
+      problem(
+        `${named} takes no '${pagination.perPageParameter}', so the sandbox answers it with a bare array, which its 200 schema is not.`,
+        [...entry.where, "action"],
+      );
+    return;
+  }
+  const at = ["x-sandbox-model", "pagination"];
+  const fields = new Map(propertiesOf(schema));
+  for (const key of ["itemsField", "pageField"]) {
+    if (!fields.has(pagination[key]))
+      problem(`'${pagination[key]}' is no field of ${named}'s 200 answer.`, [...at, key]);
+  }
+  const page = new Set(propertiesOf(fields.get(pagination.pageField)).map(([name]) => name));
+  for (const [figure, field] of Object.entries(pagination.pageFields ?? {})) {
+    if (fields.has(pagination.pageField) && !page.has(field))
+      problem(`'${field}' is no field of ${named}'s '${pagination.pageField}'.`, [
+        ...at,
+        "pageFields",
+        figure,
+      ]);
+  }
 }
 
 export default function sandboxReferences(document) {
@@ -47,6 +88,8 @@ export default function sandboxReferences(document) {
     }
     if (!byResource.has(declared.resource)) byResource.set(declared.resource, []);
     byResource.get(declared.resource).push({ ...entry, declared, where });
+    if (declared.action === "list" && model.pagination)
+      checkListAnswer(model.pagination, { ...entry, where }, problem);
     if (
       declared.answer !== undefined &&
       !exampleNames(entry.operation, 200).includes(declared.answer)
@@ -73,12 +116,14 @@ export default function sandboxReferences(document) {
       problem(`Resource '${name}' has no operation with x-sandbox action 'read'.`, at);
       continue;
     }
-    const fields = new Set([
-      ...propertiesOf(read.operation.responses?.["200"]?.content?.["application/json"]?.schema),
-      ...operations.flatMap((entry) =>
-        propertiesOf(entry.operation.requestBody?.content?.["application/json"]?.schema),
-      ),
-    ]);
+    const fields = new Set(
+      [
+        ...propertiesOf(successSchema(read.operation)),
+        ...operations.flatMap((entry) =>
+          propertiesOf(entry.operation.requestBody?.content?.["application/json"]?.schema),
+        ),
+      ].map(([field]) => field),
+    );
     const field = (value, path) => {
       if (!fields.has(value))
         problem(`'${value}' is no field of resource '${name}'.`, [...at, ...path]);

@@ -9,6 +9,23 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { escapePointer, isObject, type JsonObject, unescapePointer } from "./json.js";
+import {
+  type SandboxModel,
+  type SandboxOperation,
+  type SandboxVocabulary,
+  sandboxVocabularySchema,
+} from "./sandbox-vocabulary.gen.js";
+
+// The sandbox vocabulary's types, generated from sandbox-vocabulary.schema.mjs at build time.
+export type {
+  Refusal,
+  SandboxAction,
+  SandboxModel,
+  SandboxOperation,
+  SandboxPagination,
+  SandboxResource,
+  SandboxSchedule,
+} from "./sandbox-vocabulary.gen.js";
 
 export { escapePointer, type JsonObject };
 
@@ -106,67 +123,6 @@ export interface Operation {
   responses: DocumentedResponse[];
 }
 
-/** A request the sandbox refuses: the status, and the named example of it the answer carries. */
-export interface Refusal {
-  status: number;
-  example: string;
-  /** The message instead of the example's, with `{field}` filled in from the request body. */
-  message?: string;
-}
-
-export interface SandboxOperation {
-  resource: string;
-  action: "create" | "read" | "update" | "list" | "inspect";
-  /** `inspect`: the named 200 example it answers with, its `id` the record's. */
-  answer?: string;
-  /** Requests allowed per key per day of its clock. */
-  dailyQuota?: Refusal & { limit: number };
-}
-
-/** `x-sandbox-model`'s rules for one resource; every key is described in spec/SANDBOX.md. */
-export interface SandboxResource {
-  notFound: string;
-  defaults?: JsonObject;
-  defaultReferences?: Record<string, string>;
-  references?: Record<string, Refusal & { resource: string }>;
-  clears?: Record<string, string[]>;
-  companion?: {
-    resource: string;
-    example: string;
-    idField: string;
-    ownerField: string;
-    revisionField?: string;
-  };
-  schedule?: {
-    field: string;
-    timestampField: string;
-    statusField: string;
-    draft: string;
-    scheduled: string;
-    sending: string;
-    sent: string;
-    sendingMilliseconds: number;
-    notInFuture: Refusal;
-  };
-  lock?: Refusal & { when: JsonObject; allow: string[] };
-  revision?: Refusal & { field: string; expectedField: string };
-  patchMaps?: string[];
-  ownerLock?: Refusal & { resource: string; ownerField: string; unless: JsonObject };
-  maxBytes?: Record<string, Refusal & { bytes: number }>;
-  reserved?: Refusal & { match: JsonObject };
-  unique?: Record<string, Refusal>;
-}
-
-/** `x-sandbox-model`: how the contract's resources behave together in the mock's sandbox. */
-export interface SandboxModel {
-  /** The instant the examples were written at: seeded times keep their distance to it. */
-  examplesNow: string;
-  createdField: string;
-  updatedField: string;
-  pagination: { perPageParameter: string; cursorParameter: string; invalidCursor: Refusal };
-  resources: Record<string, SandboxResource>;
-}
-
 export class ContractError extends Error {
   override name = "ContractError";
 }
@@ -261,6 +217,30 @@ export function schemaValidator(name: string): ValidateFunction {
 /** ajv's errors as lines of text, `/path message`. */
 export function describeErrors(errors: ErrorObject[] | null | undefined): string {
   return ajv.errorsText(errors, { separator: "\n" });
+}
+
+const validateVocabulary = ajv.compile<SandboxVocabulary>(sandboxVocabularySchema);
+
+/** What is wrong with one part of a declaration, said the way SANDBOX.md would. */
+function vocabularyFault(error: ErrorObject): string {
+  const place = error.instancePath.slice(1);
+  if (error.keyword === "false schema") return `${place} is only for the action inspect`;
+  const allowed = error.keyword === "enum" ? `: ${error.params.allowedValues.join(", ")}` : "";
+  return `${place} ${error.message}${allowed}`;
+}
+
+/**
+ * `node` (an operation, or the whole contract) with its `x-sandbox` or `x-sandbox-model` checked
+ * against the vocabulary: a declaration the sandbox cannot run on is a ContractError naming it.
+ */
+function withSandboxDeclarations(node: JsonObject, where: string): SandboxVocabulary {
+  if (validateVocabulary(node)) return node;
+  const faults = (validateVocabulary.errors ?? [])
+    .filter((error) => error.keyword !== "if")
+    .map(vocabularyFault);
+  throw new ContractError(
+    `${where} does not fit the sandbox vocabulary (SANDBOX.md): ${faults.join("; ")}`,
+  );
 }
 
 function namedExamples(mediaPointer: string): NamedExample[] {
@@ -374,9 +354,7 @@ function readOperations(): Operation[] {
         description: String(raw.description ?? ""),
         sdkMethod: sdkMethodOf(raw["x-sdk-method"], where),
         idempotent: raw["x-idempotent"],
-        sandbox: isObject(raw["x-sandbox"])
-          ? (raw["x-sandbox"] as unknown as SandboxOperation)
-          : undefined,
+        sandbox: withSandboxDeclarations(raw, where)["x-sandbox"],
         pathParameters: parameters.filter((parameter) => parameter.in === "path"),
         queryParameters: parameters.filter((parameter) => parameter.in === "query"),
         requestBody:
@@ -400,10 +378,14 @@ function readOperations(): Operation[] {
 /** Every operation of the contract, in the bundle's order. */
 export const operations: readonly Operation[] = readOperations();
 
-/** The contract's `x-sandbox-model`, if it has one; Spectral checks its shape and names. */
-export const sandboxModel: SandboxModel | undefined = isObject(contract["x-sandbox-model"])
-  ? (contract["x-sandbox-model"] as unknown as SandboxModel)
-  : undefined;
+/**
+ * The contract's `x-sandbox-model`, if it has one, checked against the vocabulary on load; Spectral
+ * also checks that every name in it exists in the contract.
+ */
+export const sandboxModel: SandboxModel | undefined = withSandboxDeclarations(
+  contract,
+  "The contract",
+)["x-sandbox-model"];
 
 export function getOperation(operationId: string): Operation {
   const found = operations.find((operation) => operation.operationId === operationId);

@@ -61,7 +61,7 @@ async function lintWithSpectral(
   targets: { file: string; rule?: string | undefined }[],
 ): Promise<{ code: string; source: string }[]> {
   const everyRule = await bundleAndLoadRuleset(
-    join(specDir, ".spectral.yaml"),
+    join(specDir, ".spectral.mjs"),
     { fs, fetch: spectralRuntime.fetch },
     [builtins(), commonjs()],
   );

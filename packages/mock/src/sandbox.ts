@@ -10,7 +10,9 @@ import {
   type Operation,
   type Refusal,
   resolve,
+  type SandboxAction,
   type SandboxModel,
+  type SandboxPagination,
   type SandboxResource,
   validatorAt,
 } from "@loops-contract/spec";
@@ -173,6 +175,8 @@ interface ResourcePlan {
   timeFields: string[];
 }
 
+type ActionHandler = (plan: ResourcePlan, state: KeyState, call: SandboxCall) => SandboxAnswer;
+
 class Refused {
   constructor(
     readonly refusal: Refusal,
@@ -221,11 +225,18 @@ export class StoredShapeError extends Error {
   override name = "StoredShapeError";
 }
 
-function conform(value: JsonObject, schemaPointer: string): JsonObject {
+/**
+ * The value with the fields its schema requires filled with `null`. A bare list is only checked:
+ * its records were filled when they were stored.
+ */
+function conform<Value extends JsonObject | JsonObject[]>(
+  value: Value,
+  schemaPointer: string,
+): Value {
   const validate = validatorAt(schemaPointer);
   for (let attempt = 0; attempt < 4; attempt += 1) {
     if (validate(value)) return value;
-    if (!fillMissingWithNull(value, validate)) break;
+    if (Array.isArray(value) || !fillMissingWithNull(value, validate)) break;
   }
   const error = validate.errors?.[0];
   const field = (error?.instancePath ?? "").split("/").slice(1).join(".") || "(the body)";
@@ -249,6 +260,42 @@ function inSchemaOrder(value: JsonObject, schemaPointer: string): JsonObject {
 }
 
 const cursorPattern = /^p([0-9a-z]{1,11})$/;
+
+/**
+ * The stored value with an update's fields set: `patchMaps` fields merged name by name, `clears`
+ * applied, the revision the update expects left out.
+ */
+function merged(rules: SandboxResource, stored: JsonObject, body: JsonObject): JsonObject {
+  const next: JsonObject = structuredClone(stored);
+  for (const [field, value] of Object.entries(body)) {
+    if (field === rules.revision?.expectedField) continue;
+    if (rules.patchMaps?.includes(field) && isObject(value)) {
+      const map: JsonObject = isObject(next[field]) ? (next[field] as JsonObject) : {};
+      for (const [name, entry] of Object.entries(value)) {
+        if (entry === null) delete map[name];
+        else map[name] = entry;
+      }
+      if (Object.keys(map).length > 0) next[field] = map;
+      else delete next[field];
+    } else {
+      next[field] = structuredClone(value);
+    }
+  }
+  for (const [field, cleared] of Object.entries(rules.clears ?? {})) {
+    if (!(field in body)) continue;
+    for (const other of cleared) if (!(other in body)) next[other] = null;
+  }
+  return next;
+}
+
+/** A page of a list, under the field names `x-sandbox-model.pagination` gives each part. */
+function envelope(pagination: SandboxPagination, figures: JsonObject, items: JsonObject[]) {
+  const page: JsonObject = {};
+  for (const [figure, field] of Object.entries(pagination.pageFields)) {
+    if (field !== undefined) page[field] = figures[figure];
+  }
+  return { [pagination.pageField]: page, [pagination.itemsField]: items };
+}
 
 export class Sandbox {
   readonly #model: SandboxModel;
@@ -310,9 +357,14 @@ export class Sandbox {
     else this.#keys.delete(key);
   }
 
-  get keyCount(): number {
-    return this.#keys.size;
-  }
+  /** One handler for each `x-sandbox.action` of the vocabulary: a new action is one entry. */
+  readonly #actions: Record<SandboxAction, ActionHandler> = {
+    create: (plan, state, call) => this.#create(plan, state, call),
+    read: (plan, state, call) => this.#read(plan, state, call),
+    update: (plan, state, call) => this.#update(plan, state, call),
+    list: (plan, state, call) => this.#list(plan, state, call),
+    inspect: (plan, state, call) => this.#inspect(plan, state, call),
+  };
 
   answer(call: SandboxCall): SandboxAnswer {
     const declared = call.operation.sandbox;
@@ -321,18 +373,7 @@ export class Sandbox {
     const plan = this.#plan(declared.resource);
     const state = this.#state(call.key);
     try {
-      switch (declared.action) {
-        case "create":
-          return this.#create(plan, state, call);
-        case "read":
-          return this.#read(plan, state, call);
-        case "update":
-          return this.#update(plan, state, call);
-        case "list":
-          return this.#list(plan, state, call);
-        case "inspect":
-          return this.#inspect(plan, state, call);
-      }
+      return this.#actions[declared.action](plan, state, call);
     } catch (error) {
       if (error instanceof Refused) {
         return { status: error.refusal.status, body: error.body, example: error.refusal.example };
@@ -369,11 +410,7 @@ export class Sandbox {
       );
       for (const operation of sources) {
         for (const example of successOf(operation).body.examples) {
-          const values =
-            isObject(example.value) && Array.isArray(example.value.data)
-              ? example.value.data
-              : [example.value];
-          for (const value of values) {
+          for (const value of this.#recordsIn(operation, example.value)) {
             if (isObject(value) && typeof value.id === "string" && !seen.has(value.id)) {
               seen.set(value.id, structuredClone(value));
             }
@@ -418,6 +455,14 @@ export class Sandbox {
         : values;
       this.#seed.set(plan.name, kept);
     }
+  }
+
+  /** The records an answer of `operation` holds: a list's items, or the one record read. */
+  #recordsIn(operation: Operation, answer: unknown): unknown[] {
+    if (operation.sandbox?.action !== "list") return [answer];
+    if (Array.isArray(answer)) return answer;
+    const items = isObject(answer) ? answer[this.#model.pagination.itemsField] : undefined;
+    return Array.isArray(items) ? items : [];
   }
 
   #companionValue(owner: ResourcePlan, ownerId: string, id: string, at: string): JsonObject {
@@ -539,9 +584,13 @@ export class Sandbox {
     return this.#success(call.operation, structuredClone(record.value));
   }
 
-  #success(operation: Operation, value: JsonObject): SandboxAnswer {
+  #success(operation: Operation, value: JsonObject | JsonObject[]): SandboxAnswer {
     const { status, body } = successOf(operation);
-    return { status, body: inSchemaOrder(conform(value, body.schemaPointer), body.schemaPointer) };
+    const conformed = conform(value, body.schemaPointer);
+    return {
+      status,
+      body: Array.isArray(conformed) ? conformed : inSchemaOrder(conformed, body.schemaPointer),
+    };
   }
 
   // --- writes -----------------------------------------------------------------------------
@@ -663,40 +712,9 @@ export class Sandbox {
       throw this.#refuse(call.operation, rules.reserved, body);
     }
     this.#checkWrite(plan, state, call, body, record, now);
-    const ownerLock = rules.ownerLock;
-    if (ownerLock !== undefined) {
-      const ownerId = record.value[ownerLock.ownerField];
-      const ownerPlan = this.#plan(ownerLock.resource);
-      const owner =
-        typeof ownerId === "string"
-          ? this.#collection(state, ownerPlan.name).byId.get(ownerId)
-          : undefined;
-      if (owner !== undefined) {
-        this.#settle(ownerPlan, owner, now);
-        if (!matches(owner.value, ownerLock.unless))
-          throw this.#refuse(call.operation, ownerLock, body);
-      }
-    }
+    this.#checkOwner(plan, state, call, record, now);
     const revision = rules.revision;
-    const fields = Object.entries(body).filter(([field]) => field !== revision?.expectedField);
-    const next: JsonObject = structuredClone(record.value);
-    for (const [field, value] of fields) {
-      if (rules.patchMaps?.includes(field) && isObject(value)) {
-        const map: JsonObject = isObject(next[field]) ? (next[field] as JsonObject) : {};
-        for (const [name, entry] of Object.entries(value)) {
-          if (entry === null) delete map[name];
-          else map[name] = entry;
-        }
-        if (Object.keys(map).length > 0) next[field] = map;
-        else delete next[field];
-      } else {
-        next[field] = structuredClone(value);
-      }
-    }
-    for (const [field, cleared] of Object.entries(rules.clears ?? {})) {
-      if (!(field in body)) continue;
-      for (const other of cleared) if (!(other in body)) next[other] = null;
-    }
+    const next = merged(rules, record.value, body);
     const lock = rules.lock;
     if (lock !== undefined && matches(record.value, lock.when)) {
       const normalized = conform(structuredClone(next), plan.schemaPointer);
@@ -733,6 +751,29 @@ export class Sandbox {
     return result;
   }
 
+  /** While the record's owner does not match `ownerLock.unless`, its updates are refused. */
+  #checkOwner(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    record: StoredRecord,
+    now: number,
+  ): void {
+    const ownerLock = plan.rules.ownerLock;
+    if (ownerLock === undefined) return;
+    const ownerId = record.value[ownerLock.ownerField];
+    const ownerPlan = this.#plan(ownerLock.resource);
+    const owner =
+      typeof ownerId === "string"
+        ? this.#collection(state, ownerPlan.name).byId.get(ownerId)
+        : undefined;
+    if (owner === undefined) return;
+    this.#settle(ownerPlan, owner, now);
+    if (!matches(owner.value, ownerLock.unless)) {
+      throw this.#refuse(call.operation, ownerLock, isObject(call.body) ? call.body : {});
+    }
+  }
+
   #inspect(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
     const declared = call.operation.sandbox;
     const now = this.now(call.key);
@@ -762,46 +803,65 @@ export class Sandbox {
     return result;
   }
 
+  /**
+   * A list that takes the per-page parameter answers a page in the contract's envelope; any other
+   * answers every record, as a bare array. Either way newest first.
+   */
   #list(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
-    const { perPageParameter, cursorParameter, invalidCursor } = this.#model.pagination;
-    const now = this.now(call.key);
-    const perPageSchema = call.operation.queryParameters.find((p) => p.name === perPageParameter);
-    const asked = call.query.get(perPageParameter);
-    const perPage = asked === null ? Number(perPageSchema?.schema.default ?? 20) : Number(asked);
+    const pagination = this.#model.pagination;
     const collection = this.#collection(state, plan.name);
-    const cursor = call.query.get(cursorParameter);
+    const now = this.now(call.key);
+    const paged = call.operation.queryParameters.find(
+      (parameter) => parameter.name === pagination.perPageParameter,
+    );
+    if (paged === undefined) {
+      const { items } = this.#newestFirst(plan, collection, collection.size - 1, Infinity, now);
+      return this.#success(call.operation, items);
+    }
+    const asked = call.query.get(pagination.perPageParameter);
+    const perPage = asked === null ? Number(paged.schema.default ?? 20) : Number(asked);
+    const cursor = call.query.get(pagination.cursorParameter);
     let start = collection.size - 1;
     if (cursor !== null) {
       const match = cursorPattern.exec(cursor);
-      if (match === null) throw this.#refuse(call.operation, invalidCursor, {});
+      if (match === null) throw this.#refuse(call.operation, pagination.invalidCursor, {});
       start = collection.indexAtOrBefore(Number.parseInt(match[1] as string, 36));
     }
-    const data: JsonObject[] = [];
-    let index = start;
-    for (; index >= 0 && data.length < perPage; index -= 1) {
-      const record = collection.at(index);
-      this.#settle(plan, record, now);
-      data.push(structuredClone(record.value));
-    }
-    const next = index >= 0 ? `p${collection.at(index).seq.toString(36)}` : null;
+    const { items, next } = this.#newestFirst(plan, collection, start, perPage, now);
     let nextPage: string | null = null;
     if (next !== null) {
       const url = new URL(call.url.pathname, call.url.origin);
-      url.searchParams.set(perPageParameter, String(perPage));
-      url.searchParams.set(cursorParameter, next);
+      url.searchParams.set(pagination.perPageParameter, String(perPage));
+      url.searchParams.set(pagination.cursorParameter, next);
       nextPage = url.href;
     }
     const total = collection.size;
-    return this.#success(call.operation, {
-      pagination: {
-        totalResults: total,
-        returnedResults: data.length,
-        perPage,
-        totalPages: Math.ceil(total / perPage),
-        nextCursor: next,
-        nextPage,
-      },
-      data,
-    });
+    const figures: Record<keyof SandboxPagination["pageFields"], unknown> = {
+      totalResults: total,
+      returnedResults: items.length,
+      perPage,
+      totalPages: Math.ceil(total / perPage),
+      nextCursor: next,
+      nextPage,
+    };
+    return this.#success(call.operation, envelope(pagination, figures, items));
+  }
+
+  /** Up to `count` records from position `start` back, settled, and the cursor after them. */
+  #newestFirst(
+    plan: ResourcePlan,
+    collection: Collection,
+    start: number,
+    count: number,
+    now: number,
+  ): { items: JsonObject[]; next: string | null } {
+    const items: JsonObject[] = [];
+    let index = start;
+    for (; index >= 0 && items.length < count; index -= 1) {
+      const record = collection.at(index);
+      this.#settle(plan, record, now);
+      items.push(structuredClone(record.value));
+    }
+    return { items, next: index >= 0 ? `p${collection.at(index).seq.toString(36)}` : null };
   }
 }

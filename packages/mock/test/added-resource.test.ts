@@ -1,5 +1,6 @@
 // The sandbox knows no resource by name: a copy of the bundle with one more resource, declared in
-// the contract alone, gets create, get, update and list from the mock as built. The copy is
+// the contract alone, gets create, get, update and list from the mock as built, and a list that
+// takes no page size answers a bare array, as some of Loops' lists do. The copy is
 // served by the built mock and spec module, copied beside it, so nothing under src/ is involved.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -32,7 +33,7 @@ const notFound = {
 const tagSchema = { $ref: "#/components/schemas/Tag" };
 const tagIdParameter = { name: "tagId", in: "path", required: true, schema: { type: "string" } };
 
-/** The contract with tags: a schema, four operations and a one-line model entry. */
+/** The contract with tags: a schema, five operations and a one-line model entry. */
 function withTags(document: JsonObject): JsonObject {
   const copy = structuredClone(document) as JsonObject & { paths: Record<string, JsonObject> };
   const schemas = (copy.components as Record<string, JsonObject>).schemas as JsonObject;
@@ -130,6 +131,16 @@ function withTags(document: JsonObject): JsonObject {
       },
     }),
   };
+  copy.paths["/v1/all-tags"] = {
+    get: operation("listAllTags", "tags.listAll", "list", {
+      responses: {
+        "200": {
+          description: "Every tag, newest first.",
+          ...json({ type: "array", items: tagSchema }, { all: seeded }),
+        },
+      },
+    }),
+  };
   const model = copy["x-sandbox-model"] as { resources: JsonObject };
   model.resources.tag = { notFound: "tagNotFound" };
   return copy;
@@ -159,16 +170,21 @@ afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-test("create, get, update and list a resource the mock's code has never heard of", async () => {
+/** Sends requests to a fresh in-process mock of the copy, as one API key. */
+async function sender(apiKey: string) {
   const fetch = await mock.createMockFetch();
-  const send = async (method: string, path: string, body?: unknown) => {
+  return async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`http://127.0.0.1${path}`, {
       method,
-      headers: { authorization: "Bearer tags", "content-type": "application/json" },
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
+}
+
+test("create, get, update and list a resource the mock's code has never heard of", async () => {
+  const send = await sender("tags");
   const created = await send("POST", "/v1/tags", { name: "Launch" });
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ name: "Launch" });
@@ -191,4 +207,18 @@ test("create, get, update and list a resource the mock's code has never heard of
     status: 404,
     body: { message: "Tag not found." },
   });
+});
+
+test("a list without a page size answers every record as a bare array, newest first", async () => {
+  const send = await sender("all-tags");
+  const tags = (body: unknown) => body as Array<{ id: string }>;
+  const ids = (body: unknown) => tags(body).map((tag) => tag.id);
+  const seeded = await send("GET", "/v1/all-tags");
+  expect(seeded.status).toBe(200);
+  expect(ids(seeded.body)).toEqual(["tag-newer", "tag-older"]);
+  const created = await send("POST", "/v1/tags", { name: "Launch" });
+  const listed = await send("GET", "/v1/all-tags");
+  expect(Array.isArray(listed.body)).toBe(true);
+  expect(ids(listed.body)).toEqual([created.body.id, "tag-newer", "tag-older"]);
+  expect(tags(listed.body)[0]).toEqual(created.body);
 });

@@ -1,0 +1,246 @@
+// The lint gate: `pnpm lint` runs this on the bundle with --fail-severity=warn, so every finding fails it.
+// It lints dist/ because Spectral 6 wrongly reports a path-item $ref as unevaluated in OpenAPI 3.1 sources.
+// A JavaScript ruleset, in the form Spectral documents, so the sandbox rules can import the
+// vocabulary's schema module: Spectral 6 imports no JSON file, nor follows a `$ref` to one.
+// biome-ignore-all lint/suspicious/noThenProperty: a Spectral rule says what it checks under `then`.
+
+import { undefined as isUndefined, pattern, schema, truthy } from "@stoplight/spectral-functions";
+import owasp from "@stoplight/spectral-owasp-ruleset";
+import { oas } from "@stoplight/spectral-rulesets";
+import sandboxReferences from "./functions/sandboxReferences.js";
+import uniqueSdkMethods from "./functions/uniqueSdkMethods.js";
+import sandboxVocabulary from "./sandbox-vocabulary.schema.mjs";
+
+const operations = "$.paths[*][get,put,post,delete,patch,options,head,trace]";
+
+export default {
+  extends: [oas, owasp],
+  rules: {
+    // Turned down, each for one reason:
+    "owasp:api4:2023-string-limit": "off", // Loops publishes no length limits; an invented maxLength would reject what the API accepts.
+    "owasp:api4:2023-string-restricted": "off", // IDs, names and keys are free text at Loops; a made-up pattern would be a false promise.
+    "owasp:api4:2023-array-limit": "off", // Loops publishes no limit on filter conditions; minItems is the only documented bound.
+    "owasp:api4:2023-integer-limit": "off", // Its check wants minimum and maximum on every integer, the rate-limit response headers included; perPage, the one integer input, has both.
+    "owasp:api4:2023-rate-limit": "off", // It matches X-RateLimit-* case-sensitively; loops-rate-limit-headers checks Loops' lower-case names instead.
+    "owasp:api4:2023-rate-limit-retry-after": "off", // Loops sends no Retry-After; its hints are the x-ratelimit-* headers.
+    "owasp:api8:2023-define-cors-origin": "off", // Loops blocks browser calls by design, so no response carries Access-Control-Allow-Origin.
+    "owasp:api8:2023-define-error-responses-500": "off", // Loops documents no 5xx body; the operation describes what a 5xx means for retries.
+    "owasp:api8:2023-no-server-http": "off", // loops-https-servers below says the same but lets the loopback mock use plain HTTP.
+
+    // What this contract promises, beyond the shared rulesets:
+    "loops-property-description": {
+      description: "Every schema property has a description.",
+      message: "Property `{{property}}` has no description.",
+      severity: "error",
+      given: "$..properties[*]",
+      then: { field: "description", function: truthy },
+    },
+
+    "loops-error-body-message": {
+      description:
+        "Every 4xx/5xx response but 405 has a JSON body whose schema requires `message`.",
+      message:
+        "Error response {{property}} needs an application/json body whose schema requires `message`: {{error}}",
+      severity: "error",
+      given: "$.paths[*][*].responses[?(@property.match(/^[45]/) && @property != '405')]",
+      then: {
+        function: schema,
+        functionOptions: {
+          schema: {
+            type: "object",
+            required: ["content"],
+            properties: {
+              content: {
+                type: "object",
+                required: ["application/json"],
+                properties: {
+                  "application/json": {
+                    type: "object",
+                    required: ["schema"],
+                    properties: {
+                      schema: {
+                        type: "object",
+                        required: ["required", "properties"],
+                        properties: {
+                          required: { type: "array", contains: { const: "message" } },
+                          properties: { type: "object", required: ["message"] },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+
+    "loops-operation-429": {
+      description: "Every operation documents 429, since every endpoint is rate limited.",
+      message: "Operation has no 429 response.",
+      severity: "error",
+      given: operations,
+      then: { field: "responses.429", function: truthy },
+    },
+
+    "loops-rate-limit-headers": {
+      description:
+        "Every response declares the x-ratelimit-limit and x-ratelimit-remaining headers Loops sends.",
+      message:
+        "Response {{property}} must declare x-ratelimit-limit and x-ratelimit-remaining: {{error}}",
+      severity: "error",
+      given: "$.paths[*][*].responses[*]",
+      then: {
+        function: schema,
+        functionOptions: {
+          schema: {
+            type: "object",
+            required: ["headers"],
+            properties: {
+              headers: { type: "object", required: ["x-ratelimit-limit", "x-ratelimit-remaining"] },
+            },
+          },
+        },
+      },
+    },
+
+    "loops-no-nullable": {
+      description:
+        "OpenAPI 3.1 spells a nullable type as `type: [T, 'null']`; 3.0's `nullable` is ignored by 3.1 tools.",
+      message: 'Use `type: [T, "null"]`, not the OpenAPI 3.0 `nullable` keyword.',
+      severity: "error",
+      given: "$..nullable",
+      then: { function: isUndefined },
+    },
+
+    "loops-closed-request-body": {
+      description:
+        "Loops rejects unknown request fields, so request body schemas set additionalProperties to false.",
+      message: "Request body schema must set `additionalProperties: false`: {{error}}",
+      severity: "error",
+      given: "$.paths[*][*].requestBody.content[*].schema",
+      then: {
+        function: schema,
+        functionOptions: {
+          schema: {
+            type: "object",
+            required: ["additionalProperties"],
+            properties: { additionalProperties: { const: false } },
+          },
+        },
+      },
+    },
+
+    "loops-named-examples": {
+      description: "Every request and response body has at least one named example.",
+      message: "Body has no named `examples`.",
+      severity: "error",
+      given: ["$.paths[*][*].requestBody.content[*]", "$.paths[*][*].responses[*].content[*]"],
+      then: { field: "examples", function: truthy },
+    },
+
+    "loops-no-localhost-server": {
+      description:
+        "Server URLs use 127.0.0.1, since Node may resolve `localhost` to ::1 where nothing listens.",
+      message: "Use 127.0.0.1, not localhost.",
+      severity: "error",
+      given: "$.servers[*].url",
+      then: { function: pattern, functionOptions: { notMatch: "localhost" } },
+    },
+
+    "loops-https-servers": {
+      description: "Servers use https://, except the local mock on loopback.",
+      message: "Server URL must use https:// (only http://127.0.0.1 may use plain HTTP).",
+      severity: "error",
+      given: "$.servers[*].url",
+      then: {
+        function: pattern,
+        functionOptions: { match: "^(https://|http://127\\.0\\.0\\.1[:/])" },
+      },
+    },
+
+    "loops-sdk-method": {
+      description:
+        "Every operation names its client method as `x-sdk-method: namespace.method`; the client is generated from it.",
+      message:
+        "Operation needs `x-sdk-method: <namespace>.<method>` (camelCase, e.g. campaigns.create): {{error}}",
+      severity: "error",
+      given: operations,
+      then: {
+        field: "x-sdk-method",
+        function: pattern,
+        functionOptions: { match: "^[a-z][A-Za-z0-9]*\\.[a-z][A-Za-z0-9]*$" },
+      },
+    },
+
+    "loops-sdk-method-defined": {
+      description: "Every operation names its client method.",
+      message: "Operation has no `x-sdk-method`.",
+      severity: "error",
+      given: operations,
+      then: { field: "x-sdk-method", function: truthy },
+    },
+
+    "loops-sdk-method-unique": {
+      description: "No two operations share a client method name.",
+      message: "{{error}}",
+      severity: "error",
+      given: "$.paths",
+      then: { function: uniqueSdkMethods },
+    },
+
+    "loops-idempotent": {
+      description:
+        "Every operation says whether repeating it is safe (`x-idempotent`), which decides what the client retries.",
+      message: "Operation needs `x-idempotent: true` or `false`: {{error}}",
+      severity: "error",
+      given: operations,
+      then: {
+        function: schema,
+        functionOptions: {
+          schema: {
+            type: "object",
+            required: ["x-idempotent"],
+            properties: { "x-idempotent": { type: "boolean" } },
+          },
+        },
+      },
+    },
+
+    // The two sandbox extensions have one schema, sandbox-vocabulary.schema.mjs; each rule adds
+    // only that its extension must be there.
+    "loops-sandbox-operation": {
+      description:
+        "Every operation tells the mock's sandbox which resource it acts on and how (`x-sandbox`, described in SANDBOX.md).",
+      message: "Operation needs `x-sandbox: { resource, action }` (SANDBOX.md): {{error}}",
+      severity: "error",
+      given: operations,
+      then: {
+        function: schema,
+        functionOptions: { schema: { ...sandboxVocabulary, required: ["x-sandbox"] } },
+      },
+    },
+
+    "loops-sandbox-model": {
+      description:
+        "The sandbox's model of each resource (`x-sandbox-model`, described in SANDBOX.md) has the vocabulary's shape.",
+      message: "`x-sandbox-model` does not fit the vocabulary of SANDBOX.md: {{error}}",
+      severity: "error",
+      given: "$",
+      then: {
+        function: schema,
+        functionOptions: { schema: { ...sandboxVocabulary, required: ["x-sandbox-model"] } },
+      },
+    },
+
+    "loops-sandbox-references": {
+      description:
+        "Every resource, field and named example the sandbox's declarations name exists in the contract.",
+      message: "{{error}}",
+      severity: "error",
+      given: "$",
+      then: { function: sandboxReferences },
+    },
+  },
+};
