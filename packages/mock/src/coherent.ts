@@ -2,9 +2,6 @@ import { randomUUID } from "node:crypto";
 import { isObject, valueAt } from "@loops-contract/spec/json";
 import type { ValidateFunction } from "ajv";
 
-// The sandbox still imports it from here under this name.
-export { isObject as isPlainObject };
-
 /** An id shaped like Loops' (a cuid: `c` and 24 lower-case base-36 characters). */
 export function freshId(): string {
   // randomUUID draws from a cached pool of random bytes: no system call per id.

@@ -16,7 +16,8 @@ import {
   type SandboxResource,
   validatorAt,
 } from "@loops-contract/spec";
-import { fillMissingWithNull, freshId, isPlainObject as isObject } from "./coherent.js";
+import { isObject } from "@loops-contract/spec/json";
+import { fillMissingWithNull, freshId } from "./coherent.js";
 
 export interface SandboxLimits {
   /** API keys kept at once; past it the least recently used key starts again from the seed. */
