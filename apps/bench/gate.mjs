@@ -1,5 +1,6 @@
-// `pnpm bench [--runs N] [--gate-only] [--against REF]`: where the gate's time goes, then each
-// package's own `bench`. It prints figures and never judges them: targets live in the README.
+// `pnpm bench [--runs N] [--gate-only | --mock-only] [--against REF]`: where the gate's time goes,
+// then each package's own `bench`. It prints figures and never judges them: targets live in the
+// README.
 //
 // - cold `pnpm test` (turbo cache and tsc's incremental state off), N times, with each turbo
 //   task's wall time from turbo's run summary and its CPU time from GNU time wrapped around the
@@ -7,7 +8,9 @@
 // - the cached rerun, nothing changed;
 // - the rerun after a change to one client source file.
 // With `--against REF` it compares the cold gate and the one-file client edit here with the same
-// in a worktree of REF (installed offline from the pnpm store), the two taking turns.
+// in a worktree of REF (installed offline from the pnpm store), with each side's per-task table,
+// then the mock's start-up and throughput benches (mock-benches.mjs), the two always taking turns.
+// `--gate-only` leaves the mock's benches out; `--mock-only` runs only them.
 // It restores what it touches, also on failure, SIGINT and SIGTERM: the edited source file,
 // turbo's run summaries, its temporary files and worktree.
 import { execFileSync, spawn } from "node:child_process";
@@ -26,16 +29,22 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { mockBenchCommand, mockBenches, printMockBenches } from "./mock-benches.mjs";
 
 const { values: options } = parseArgs({
   options: {
     runs: { type: "string", default: process.env.BENCH_RUNS },
     "gate-only": { type: "boolean", default: false },
+    "mock-only": { type: "boolean", default: false },
     against: { type: "string" },
   },
 });
-// A comparison runs every gate twice, so it takes fewer runs by default.
-const defaultRuns = options.against === undefined ? 5 : 3;
+if (options["gate-only"] && options["mock-only"]) {
+  console.error("--gate-only and --mock-only leave nothing to run: pass one of them.");
+  process.exit(2);
+}
+// A comparison runs everything twice, and the mock's benches are long: fewer runs by default.
+const defaultRuns = options.against === undefined && !options["mock-only"] ? 5 : 3;
 const runs = Math.max(1, Number.parseInt(options.runs, 10) || defaultRuns);
 const runsEach = `${runs} ${runs === 1 ? "run" : "runs"} each`;
 
@@ -82,11 +91,16 @@ function run(command, args, cwd, env = quietEnv) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, detached: true, stdio: "pipe" });
     children.add(child);
+    // All it prints, for the caller; the end of it, for the error if it fails.
+    let stdout = "";
     let output = "";
     const keepTail = (chunk) => {
       output = (output + chunk).slice(-4000);
     };
-    child.stdout.on("data", keepTail);
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      keepTail(chunk);
+    });
     child.stderr.on("data", keepTail);
     child.on("error", (error) => {
       children.delete(child);
@@ -95,7 +109,7 @@ function run(command, args, cwd, env = quietEnv) {
     // `close` waits until every process holding the pipes has exited, grandchildren included.
     child.on("close", (code) => {
       children.delete(child);
-      if (code === 0) resolve(output);
+      if (code === 0) resolve(stdout);
       else reject(new CommandFailed(`\`${command} ${args.join(" ")}\` failed in ${cwd}`, output));
     });
   });
@@ -250,23 +264,53 @@ async function gate(root, extraEnv = {}) {
   }
 }
 
-/** `runs` gates in each checkout, taking turns, so a busier minute on the machine hits both. */
-async function alternate(phase, checkouts, prepare, extraEnv) {
+/** `runs` measures in each checkout, taking turns, so a busier minute on the machine hits both. */
+async function alternate(phase, checkouts, measure) {
   const results = checkouts.map(() => []);
   for (let round = 1; round <= runs; round++) {
     // Who goes first swaps each round, so that a steady first-or-second effect evens out.
     const order = [...checkouts.entries()];
     if (round % 2 === 0) order.reverse();
     for (const [index, { label, root }] of order) {
-      prepare(root);
-      const result = await gate(root, extraEnv).catch(failsAs(`pnpm test failed in ${label}`));
-      results[index].push(result);
-      process.stderr.write(
-        `${phase}, run ${round} of ${runs}, ${label}: ${result.wall.toFixed(1)} s\n`,
-      );
+      const started = performance.now();
+      results[index].push(await measure(root, label));
+      const wall = (performance.now() - started) / 1000;
+      process.stderr.write(`${phase}, run ${round} of ${runs}, ${label}: ${wall.toFixed(1)} s\n`);
     }
   }
   return results;
+}
+
+/** One `pnpm test`, after `prepare` readied the checkout for it. */
+const gateAfter =
+  (prepare, extraEnv = {}) =>
+  (root, label) => {
+    prepare(root);
+    return gate(root, extraEnv).catch(failsAs(`pnpm test failed in ${label}`));
+  };
+
+/** One mock bench's output, or `undefined` where the checkout has no such bench. */
+const mockBench = (bench) => (root, label) => {
+  const command = mockBenchCommand(root, bench);
+  if (command === undefined) return undefined;
+  return run(process.execPath, command.args, command.cwd).catch(
+    failsAs(`the mock's ${bench} failed in ${label}`),
+  );
+};
+
+/** The mock's benches in every checkout, each on a build of its own sources. */
+async function benchMock(checkouts) {
+  for (const { label, root } of checkouts) {
+    const build = ["turbo", "run", "build", "--filter=@loops-contract/mock"];
+    await run("pnpm", build, root, { ...quietEnv, TURBO_CACHE_DIR: turboCacheDir(root) }).catch(
+      failsAs(`the mock's build failed in ${label}`),
+    );
+  }
+  const results = new Map();
+  for (const bench of mockBenches) {
+    results.set(bench, await alternate(`mock ${bench}`, checkouts, mockBench(bench)));
+  }
+  printMockBenches(checkouts, results, { median, runsEach });
 }
 
 const median = (values) => {
@@ -357,11 +401,22 @@ function compare(title, checkouts, results) {
   console.log(`  ${`${checkouts[0].label} / ${checkouts[1].label}`.padEnd(42)}    ${ratios}`);
 }
 
-async function benchAgainst(ref) {
-  const checkouts = [{ label: "this checkout", root: here }, await checkOut(ref)];
-  const cold = await alternate("cold", checkouts, removeTypecheckState, { TURBO_FORCE: "true" });
+/** Each side's per-task table, under its label. */
+function taskTables(checkouts, results, tasksOf = (tasks) => tasks) {
+  for (const [index, { label }] of checkouts.entries()) {
+    console.log(`  ${label}:`);
+    taskTable(results[index].map((result) => ({ ...result, tasks: tasksOf(result.tasks) })));
+  }
+}
+
+async function benchGateAgainst(checkouts) {
+  const cold = await alternate(
+    "cold",
+    checkouts,
+    gateAfter(removeTypecheckState, { TURBO_FORCE: "true" }),
+  );
   // The cold runs filled each checkout's cache, so the edit reruns only what the edit touches.
-  const edited = await alternate("client edit", checkouts, editClientSource);
+  const edited = await alternate("client edit", checkouts, gateAfter(editClientSource));
   restoreEditedSources();
   const [mine, theirs] = checkouts.map(({ root }) => operationCount(root));
   console.log(
@@ -369,20 +424,37 @@ async function benchAgainst(ref) {
       `${runsEach}, taking turns`,
   );
   compare("cold (turbo cache and tsc state off)", checkouts, cold);
-  compare("after a change to one client source file", checkouts, edited);
+  taskTables(checkouts, cold);
+  compare("\nafter a change to one client source file", checkouts, edited);
+  taskTables(checkouts, edited, ranTasks);
+}
+
+async function benchAgainst(ref) {
+  const checkouts = [{ label: "this checkout", root: here }, await checkOut(ref)];
+  if (!options["mock-only"]) await benchGateAgainst(checkouts);
+  if (!options["mock-only"] && !options["gate-only"]) console.log("");
+  if (!options["gate-only"]) await benchMock(checkouts);
 }
 
 async function benchGate() {
   const checkouts = [{ label: "this checkout", root: here }];
-  const [cold] = await alternate("cold", checkouts, removeTypecheckState, { TURBO_FORCE: "true" });
+  const [cold] = await alternate(
+    "cold",
+    checkouts,
+    gateAfter(removeTypecheckState, { TURBO_FORCE: "true" }),
+  );
   console.log(`Contract gate (\`pnpm test\`), ${operationCount(here)} operations, ${runsEach}`);
   report("cold (turbo cache and tsc state off)", cold);
   taskTable(cold);
 
-  const [cached] = await alternate("cached", checkouts, () => {});
+  const [cached] = await alternate(
+    "cached",
+    checkouts,
+    gateAfter(() => {}),
+  );
   report("\ncached rerun, nothing changed", cached);
 
-  const [edited] = await alternate("client edit", checkouts, editClientSource);
+  const [edited] = await alternate("client edit", checkouts, gateAfter(editClientSource));
   restoreEditedSources();
   report("after a change to one client source file", edited);
   taskTable(edited.map((result) => ({ ...result, tasks: ranTasks(result.tasks) })));
@@ -390,7 +462,9 @@ async function benchGate() {
 
 try {
   if (!measuresCpu) console.log(`${gnuTime} not found (Debian package 'time'): no CPU figures.\n`);
-  await (options.against === undefined ? benchGate() : benchAgainst(options.against));
+  if (options.against !== undefined) await benchAgainst(options.against);
+  else if (options["mock-only"]) await benchMock([{ label: "this checkout", root: here }]);
+  else await benchGate();
 } catch (error) {
   if (stoppedBy) console.error(`Stopped by ${stoppedBy}; cleaned up.`);
   else console.error(`${error.message}, so there are no figures.\n${error.output ?? error.stack}`);
@@ -399,7 +473,8 @@ try {
   cleanUp();
 }
 
-if (process.exitCode === undefined && !options["gate-only"] && options.against === undefined) {
+const onlyOne = options["gate-only"] || options["mock-only"];
+if (process.exitCode === undefined && !onlyOne && options.against === undefined) {
   console.log("");
   execFileSync("pnpm", ["turbo", "run", "bench", "--concurrency=1"], {
     cwd: here,

@@ -6,7 +6,7 @@ if (!apiKey) throw new Error("Set LOOPS_API_KEY first.");
 const loops = createLoopsClient({ apiKey });
 
 try {
-  const campaign = await loops.campaigns.get("cln0y4p6r003yl70i1j2k3l4m");
+  const campaign = await loops.campaigns.get("clp1z5q7s004yl70l4m5n6o7p");
   // Draft, Scheduled, Sending or Sent.
   console.log(campaign.status, campaign.scheduling);
 } catch (error) {

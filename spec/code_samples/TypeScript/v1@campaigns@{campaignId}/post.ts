@@ -7,7 +7,7 @@ const loops = createLoopsClient({ apiKey });
 
 try {
   // A segment with an inline filter on top of it, sent at a set time.
-  const campaign = await loops.campaigns.update("cln0y4p6r003yl70i1j2k3l4m", {
+  const campaign = await loops.campaigns.update("clp1z5q7s004yl70l4m5n6o7p", {
     audienceSegmentId: "clr4c8t0v008yl70x3y4z5a6b",
     audienceFilter: {
       match: "all",

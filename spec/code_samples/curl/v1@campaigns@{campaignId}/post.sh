@@ -1,4 +1,4 @@
-curl -sS -i -X POST https://app.loops.so/api/v1/campaigns/cln0y4p6r003yl70i1j2k3l4m \
+curl -sS -i -X POST https://app.loops.so/api/v1/campaigns/clp1z5q7s004yl70l4m5n6o7p \
   -H "Authorization: Bearer $LOOPS_API_KEY" \
   -H "Content-Type: application/json" \
   -d '{
