@@ -1,12 +1,11 @@
 // `node:http` over the engine: the request's head and body in, the engine's answer written out.
-import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  type Answer,
-  createMockEngine,
-  type MockBehaviour,
-  type MockEngine,
-  maxBodyBytes,
-} from "./engine.js";
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { maxBodyBytes } from "../checks.js";
+import type { Answer } from "../context.js";
+import { createMockEngine, type MockBehaviour, type MockEngine } from "../engine.js";
+import { controlsOf, type SandboxControls } from "../sandbox.js";
 
 export interface MockHandler {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -60,26 +59,36 @@ function send(res: ServerResponse, { status, headers, body }: Answer): void {
     .end(payload);
 }
 
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
+}
+
+/** A `node:http` request listener over a new engine, once Prism has read the contract. */
 export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<MockHandler> {
-  const engine = await createMockEngine(behaviour);
+  const engine = createMockEngine(behaviour);
+  await engine.ready();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const body = readCapped(req);
     // Read at once, so a request the engine refuses before its body is still drained.
     body.catch(() => {});
-    let head: { method: string; url: string; headers: Headers };
+    let headers: Headers;
     try {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value === undefined) continue;
-        for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-      }
-      head = { method: req.method ?? "GET", url: requestUrl(req), headers };
+      headers = headersOf(req);
     } catch (error) {
       // A header Fetch cannot hold (undici refuses some values Node accepts): the engine never sees it.
-      const message = `The request cannot be read: ${String(error)}`;
-      send(res, { status: 400, headers: {}, body: { message } });
+      send(res, {
+        status: 400,
+        headers: {},
+        body: { message: `The request cannot be read: ${String(error)}` },
+      });
       return;
     }
+    const head = { method: req.method ?? "GET", url: requestUrl(req), headers };
     engine
       .respond(head, async () => {
         const bytes = await body;
@@ -94,4 +103,63 @@ export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<
       );
   };
   return Object.assign(handler, { engine });
+}
+
+export interface MockOptions extends MockBehaviour {
+  /** Port to listen on; default: a free port chosen by the OS. */
+  port?: number | undefined;
+  /** Host to listen on; default 127.0.0.1. */
+  host?: string | undefined;
+}
+
+export interface RunningMock extends SandboxControls {
+  /** The mock's base URL, e.g. http://127.0.0.1:4010. */
+  url: string;
+  port: number;
+  /** How many operations of the contract it serves. */
+  operationCount: number;
+  /** Requests per second per API key, when rate limiting is on. */
+  rateLimit: number | undefined;
+  /** Whether it remembers what each key creates and changes. */
+  stateful: boolean;
+  /** Closes the server and its connections; resolves when the port is free. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the bundled contract with Prism and the sandbox, in this process. Resolves once the port
+ * listens, which is once every operation can be answered: there is no moment where the port is
+ * open but the mock is not ready.
+ */
+export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const host = options.host ?? "127.0.0.1";
+  const handler = await createMockHandler(options);
+  const server = createServer(handler);
+  server.listen(options.port ?? 0, host);
+  await Promise.race([
+    once(server, "listening"),
+    once(server, "error").then(([error]) => {
+      throw error;
+    }),
+  ]);
+  const port = (server.address() as AddressInfo).port;
+  const { engine } = handler;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    operationCount: engine.operationCount,
+    rateLimit: engine.rateLimit,
+    stateful: engine.sandbox !== undefined,
+    ...controlsOf(engine.sandbox),
+    stop() {
+      stopping ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+        // A restart starts every key from its seed, and so does a stop.
+        engine.sandbox?.reset();
+      });
+      return stopping;
+    },
+  };
 }
