@@ -4,13 +4,12 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { contract, type JsonObject, validatorAt } from "@loops-contract/spec";
-import { createLogger } from "@stoplight/prism-core";
-import {
+import type {
   createInstance,
   getHttpOperationsFromSpec,
-  type IHttpConfig,
-  type IHttpNameValues,
-  type IHttpResponse,
+  IHttpConfig,
+  IHttpNameValues,
+  IHttpResponse,
 } from "@stoplight/prism-http";
 import { coherentBody, freshId } from "../coherent.js";
 import { messageReply, type Reply, type RequestContext, type Responder } from "../context.js";
@@ -29,7 +28,10 @@ export function contractHash(document: unknown): string {
  * build stores the result (`dist/prism-operations.json`, JSON of the documented output of
  * `getHttpOperationsFromSpec`); it is used only if it was read from this very contract.
  */
-async function prismOperationsOf(document: JsonObject): Promise<PrismOperation[]> {
+async function prismOperationsOf(
+  document: JsonObject,
+  read: typeof getHttpOperationsFromSpec,
+): Promise<PrismOperation[]> {
   try {
     const stored = JSON.parse(
       await readFile(new URL("./prism-operations.json", import.meta.url), "utf8"),
@@ -39,7 +41,7 @@ async function prismOperationsOf(document: JsonObject): Promise<PrismOperation[]
     // Not built (running from src/), or unreadable: read the contract now.
   }
   // Prism's dereferencer rewrites the document it gets: it gets its own copy.
-  return getHttpOperationsFromSpec(structuredClone(document));
+  return read(structuredClone(document));
 }
 
 function queryOf(searchParams: URLSearchParams): IHttpNameValues {
@@ -117,25 +119,47 @@ function configFor(behaviour: MockBehaviour, context: RequestContext): IHttpConf
   return { ...baseConfig, mock };
 }
 
+interface LoadedPrism {
+  prism: ReturnType<typeof createInstance>;
+  operations: Map<string, PrismOperation>;
+}
+
+/**
+ * Prism and its reading of the contract. Imported here, not at the top: an engine whose answers
+ * are all the sandbox's and the checks' (MSW in a stateful suite) never loads it. Prism is
+ * CommonJS: its module object is the default export, bundled or not.
+ */
+async function loadPrism(): Promise<LoadedPrism> {
+  const [http, core] = await Promise.all([
+    import("@stoplight/prism-http"),
+    import("@stoplight/prism-core"),
+  ]);
+  const logger = core.default.createLogger("MOCK", { level: "silent" });
+  const read = await prismOperationsOf(contract, http.default.getHttpOperationsFromSpec);
+  return {
+    prism: http.default.createInstance(baseConfig, { logger }),
+    operations: new Map(
+      read.map((operation) => [`${operation.method} ${operation.path}`, operation]),
+    ),
+  };
+}
+
 export interface PrismResponder extends Responder {
-  /** Reads the contract into Prism, once; every answer of Prism's waits for it. */
+  /** Loads Prism and its reading of the contract, once; every answer of Prism's waits for it. */
   load(): Promise<unknown>;
 }
 
 export function prismResponder(behaviour: MockBehaviour): PrismResponder {
-  const prism = createInstance(baseConfig, { logger: createLogger("MOCK", { level: "silent" }) });
-  let loaded: Promise<Map<string, PrismOperation>> | undefined;
+  let loaded: Promise<LoadedPrism> | undefined;
   const load = () => {
-    loaded ??= prismOperationsOf(contract).then(
-      (read) =>
-        new Map(read.map((operation) => [`${operation.method} ${operation.path}`, operation])),
-    );
+    loaded ??= loadPrism();
     return loaded;
   };
 
   async function answer(context: RequestContext, target: OperationRoute): Promise<Reply> {
     const { operation } = target;
-    const prismOperation = (await load()).get(`${operation.method} ${operation.path}`);
+    const { prism, operations } = await load();
+    const prismOperation = operations.get(`${operation.method} ${operation.path}`);
     if (prismOperation === undefined) throw new Error(`Prism did not read ${operation.pointer}`);
     const input = {
       method: operation.method,
