@@ -58,7 +58,7 @@ function listed(items: string[]): string {
 }
 
 /** The controls' document as the engine serves it, from its parsed YAML. */
-export function servedControls(document: JsonObject): ServedDocument {
+function servedControls(document: JsonObject): ServedDocument {
   const ajv = createAjv({}, document);
   const validators = new Map<string, ValidateFunction>();
   const validatorIn = (pointer: string): ValidateFunction => {

@@ -59,7 +59,7 @@ export interface MockEngine {
 }
 
 /** The API key of a `Bearer` authorization: the scheme in any case, the token trimmed. */
-export function apiKeyOf(authorization: string | null): string | undefined {
+function apiKeyOf(authorization: string | null): string | undefined {
   const match = /^bearer\s+(.*)$/is.exec(authorization ?? "");
   const token = match?.[1]?.trim();
   return token ? token : undefined;
@@ -117,6 +117,8 @@ export function createMockEngine(behaviour: MockBehaviour = {}): MockEngine {
     bodyValid,
   ];
   const prism = prismResponder(behaviour);
+  // The first that takes a request answers it: the controls theirs, the sandbox what the contract
+  // declares `x-sandbox` (unless `Prefer` asks for an example), Prism the rest.
   const responders = [
     controlsResponder(sandbox),
     ...(sandbox ? [sandboxResponder(sandbox)] : []),

@@ -7,7 +7,7 @@ import type { Answer } from "../context.js";
 import { createMockEngine, type MockBehaviour, type MockEngine } from "../engine.js";
 import { controlsOf, type SandboxControls } from "../sandbox.js";
 
-export interface MockHandler {
+interface MockHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   engine: MockEngine;
 }
@@ -69,7 +69,7 @@ function headersOf(req: IncomingMessage): Headers {
 }
 
 /** A `node:http` request listener over a new engine, once Prism has read the contract. */
-export async function createMockHandler(behaviour: MockBehaviour = {}): Promise<MockHandler> {
+async function createMockHandler(behaviour: MockBehaviour = {}): Promise<MockHandler> {
   const engine = createMockEngine(behaviour);
   await engine.ready();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
