@@ -102,6 +102,16 @@ export interface SdkMethod {
   name: string;
 }
 
+/** A security scheme of the document, as an operation requires it. */
+export interface SecurityScheme {
+  /** Its name under `components.securitySchemes`. */
+  name: string;
+  /** `http`, `apiKey`, `oauth2`, ... */
+  type: string;
+  /** An `http` scheme's, lower-cased: `bearer`, `basic`. */
+  scheme: string | undefined;
+}
+
 export interface Operation {
   operationId: string;
   method: HttpMethod;
@@ -117,6 +127,11 @@ export interface Operation {
   idempotent: boolean;
   /** `x-sandbox`: what the mock's sandbox does with it (spec/SANDBOX.md). */
   sandbox: SandboxOperation | undefined;
+  /**
+   * The ways to authenticate (the operation's `security`, else the document's): any one will do,
+   * and each needs all of its schemes. Empty when the operation needs none.
+   */
+  security: SecurityScheme[][];
   pathParameters: Parameter[];
   queryParameters: Parameter[];
   requestBody: RequestBody | undefined;
@@ -127,9 +142,12 @@ export class ContractError extends Error {
   override name = "ContractError";
 }
 
-/** The node at a JSON pointer (`/paths/~1v1~1campaigns/post`) or a local ref (`#/components/...`). */
-export function at(pointer: string): unknown {
-  let node: unknown = contract;
+/**
+ * The node at a JSON pointer (`/paths/~1v1~1campaigns/post`) or a local ref (`#/components/...`),
+ * in the contract or in another OpenAPI document.
+ */
+export function at(pointer: string, document: JsonObject = contract): unknown {
+  let node: unknown = document;
   for (const segment of pointer.replace(/^#/, "").split("/").slice(1)) {
     node =
       isObject(node) || Array.isArray(node)
@@ -141,11 +159,14 @@ export function at(pointer: string): unknown {
 }
 
 /** Follows `$ref`s from a pointer to the node itself, returning the node and where it lives. */
-export function resolve(pointer: string): { pointer: string; node: JsonObject } {
+export function resolve(
+  pointer: string,
+  document: JsonObject = contract,
+): { pointer: string; node: JsonObject } {
   const seen = new Set<string>();
   let current = pointer.replace(/^#/, "");
   for (;;) {
-    const node = at(current);
+    const node = at(current, document);
     if (!isObject(node)) throw new ContractError(`${current} is not an object`);
     const ref = node.$ref;
     if (typeof ref !== "string") return { pointer: current, node };
@@ -243,11 +264,11 @@ function withSandboxDeclarations(node: JsonObject, where: string): SandboxVocabu
   );
 }
 
-function namedExamples(mediaPointer: string): NamedExample[] {
-  const media = at(mediaPointer) as JsonObject;
+function namedExamples(document: JsonObject, mediaPointer: string): NamedExample[] {
+  const media = at(mediaPointer, document) as JsonObject;
   const examples = isObject(media.examples) ? media.examples : {};
   return Object.keys(examples).map((name) => {
-    const { node } = resolve(`${mediaPointer}/examples/${escapePointer(name)}`);
+    const { node } = resolve(`${mediaPointer}/examples/${escapePointer(name)}`, document);
     return {
       name,
       summary: typeof node.summary === "string" ? node.summary : undefined,
@@ -256,7 +277,11 @@ function namedExamples(mediaPointer: string): NamedExample[] {
   });
 }
 
-function jsonBody(containerPointer: string, container: JsonObject): JsonBody | undefined {
+function jsonBody(
+  document: JsonObject,
+  containerPointer: string,
+  container: JsonObject,
+): JsonBody | undefined {
   const content = container.content;
   if (!isObject(content) || !isObject(content["application/json"])) return undefined;
   const mediaPointer = `${containerPointer}/content/${escapePointer("application/json")}`;
@@ -265,18 +290,22 @@ function jsonBody(containerPointer: string, container: JsonObject): JsonBody | u
   return {
     schemaPointer: `${mediaPointer}/schema`,
     schema: media.schema,
-    examples: namedExamples(mediaPointer),
+    examples: namedExamples(document, mediaPointer),
   };
 }
 
-function parametersOf(pathPointer: string, operationPointer: string): Parameter[] {
+function parametersOf(
+  document: JsonObject,
+  pathPointer: string,
+  operationPointer: string,
+): Parameter[] {
   const byKey = new Map<string, Parameter>();
   // Operation-level parameters override path-level ones of the same name and place.
   for (const ownerPointer of [pathPointer, operationPointer]) {
-    const owner = at(ownerPointer) as JsonObject;
+    const owner = at(ownerPointer, document) as JsonObject;
     const list = Array.isArray(owner.parameters) ? owner.parameters : [];
     list.forEach((_, index) => {
-      const { pointer, node } = resolve(`${ownerPointer}/parameters/${index}`);
+      const { pointer, node } = resolve(`${ownerPointer}/parameters/${index}`, document);
       if (node.in !== "path" && node.in !== "query") return;
       if (!isObject(node.schema)) throw new ContractError(`${pointer} has no schema`);
       byKey.set(`${node.in}:${String(node.name)}`, {
@@ -292,25 +321,32 @@ function parametersOf(pathPointer: string, operationPointer: string): Parameter[
   return [...byKey.values()];
 }
 
-function responsesOf(operationPointer: string, operation: JsonObject): DocumentedResponse[] {
+function responsesOf(
+  document: JsonObject,
+  operationPointer: string,
+  operation: JsonObject,
+): DocumentedResponse[] {
   const responses = isObject(operation.responses) ? operation.responses : {};
   return Object.keys(responses).map((status) => {
-    const { pointer, node } = resolve(`${operationPointer}/responses/${escapePointer(status)}`);
+    const { pointer, node } = resolve(
+      `${operationPointer}/responses/${escapePointer(status)}`,
+      document,
+    );
     const headers = isObject(node.headers) ? node.headers : {};
     return {
       status,
       description: String(node.description ?? ""),
       headers: Object.keys(headers).map((name) => {
-        const header = resolve(`${pointer}/headers/${escapePointer(name)}`);
+        const header = resolve(`${pointer}/headers/${escapePointer(name)}`, document);
         return {
           name,
           required: header.node.required === true,
           schema: header.node.schema as JsonObject,
           schemaPointer: `${header.pointer}/schema`,
-          examples: namedExamples(header.pointer),
+          examples: namedExamples(document, header.pointer),
         };
       }),
-      body: jsonBody(pointer, node),
+      body: jsonBody(document, pointer, node),
     };
   });
 }
@@ -325,12 +361,28 @@ function sdkMethodOf(value: unknown, where: string): SdkMethod {
   return { namespace: match[1] as string, name: match[2] as string };
 }
 
-function readOperations(): Operation[] {
-  const paths = isObject(contract.paths) ? contract.paths : {};
+function securityOf(document: JsonObject, operation: JsonObject): SecurityScheme[][] {
+  const requirements = Array.isArray(operation.security) ? operation.security : document.security;
+  return (Array.isArray(requirements) ? requirements : []).map((requirement) =>
+    Object.keys(isObject(requirement) ? requirement : {}).map((name) => {
+      const { node } = resolve(`/components/securitySchemes/${escapePointer(name)}`, document);
+      const scheme = typeof node.scheme === "string" ? node.scheme.toLowerCase() : undefined;
+      return { name, type: String(node.type), scheme };
+    }),
+  );
+}
+
+/**
+ * Every operation of an OpenAPI 3.1 document (the contract, or another such as the mock's own
+ * controls), in its order, read as `operations` reads the contract's: pointers are the document's,
+ * for `at(pointer, document)` and `resolve(pointer, document)`.
+ */
+export function operationsOf(document: JsonObject): Operation[] {
+  const paths = isObject(document.paths) ? document.paths : {};
   const list: Operation[] = [];
   for (const path of Object.keys(paths)) {
     const pathPointer = `/paths/${escapePointer(path)}`;
-    const pathItem = resolve(pathPointer);
+    const pathItem = resolve(pathPointer, document);
     for (const method of httpMethods) {
       const raw = pathItem.node[method];
       if (!isObject(raw)) continue;
@@ -341,9 +393,11 @@ function readOperations(): Operation[] {
       if (typeof raw["x-idempotent"] !== "boolean") {
         throw new ContractError(`${where} needs x-idempotent: true or false`);
       }
-      const parameters = parametersOf(pathItem.pointer, pointer);
-      const requestBody = isObject(raw.requestBody) ? resolve(`${pointer}/requestBody`) : undefined;
-      const body = requestBody && jsonBody(requestBody.pointer, requestBody.node);
+      const parameters = parametersOf(document, pathItem.pointer, pointer);
+      const requestBody = isObject(raw.requestBody)
+        ? resolve(`${pointer}/requestBody`, document)
+        : undefined;
+      const body = requestBody && jsonBody(document, requestBody.pointer, requestBody.node);
       list.push({
         operationId: raw.operationId,
         method,
@@ -355,6 +409,7 @@ function readOperations(): Operation[] {
         sdkMethod: sdkMethodOf(raw["x-sdk-method"], where),
         idempotent: raw["x-idempotent"],
         sandbox: withSandboxDeclarations(raw, where)["x-sandbox"],
+        security: securityOf(document, raw),
         pathParameters: parameters.filter((parameter) => parameter.in === "path"),
         queryParameters: parameters.filter((parameter) => parameter.in === "query"),
         requestBody:
@@ -368,7 +423,7 @@ function readOperations(): Operation[] {
                     : undefined,
               }
             : undefined,
-        responses: responsesOf(pointer, raw),
+        responses: responsesOf(document, pointer, raw),
       });
     }
   }
@@ -376,7 +431,7 @@ function readOperations(): Operation[] {
 }
 
 /** Every operation of the contract, in the bundle's order. */
-export const operations: readonly Operation[] = readOperations();
+export const operations: readonly Operation[] = operationsOf(contract);
 
 /**
  * The contract's `x-sandbox-model`, if it has one, checked against the vocabulary on load; Spectral
@@ -393,12 +448,16 @@ export function getOperation(operationId: string): Operation {
   return found;
 }
 
-/** The operations a concrete request path (`/v1/campaigns/abc`) matches, with its path parameters. */
+/**
+ * The operations a concrete request path (`/v1/campaigns/abc`) matches, with its path parameters:
+ * the contract's, or those of another document's `operationsOf`.
+ */
 export function operationsMatching(
   requestPath: string,
+  within: readonly Operation[] = operations,
 ): Array<{ operation: Operation; pathParameters: Record<string, string> }> {
   const matches: Array<{ operation: Operation; pathParameters: Record<string, string> }> = [];
-  for (const operation of operations) {
+  for (const operation of within) {
     const pathParameters = matchPath(operation.path, requestPath);
     if (pathParameters) matches.push({ operation, pathParameters });
   }

@@ -121,7 +121,7 @@ for (const [file, source] of deferredFiles) {
   });
 }
 
-// Prism's reading of the contract, stored for start-up (see prismOperationsOf in src/engine.ts).
+// Prism's reading of the contract, stored for start-up (see prismOperationsOf in src/responders/prism.ts).
 const { contractHash } = await import("../dist/index.js");
 await writeFile(
   "dist/prism-operations.json",

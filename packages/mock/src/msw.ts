@@ -1,36 +1,3 @@
-// MSW handlers over the engine, for `setupServer` in a Node test suite: every path of the contract
-// under each of its server URLs (and the sandbox's controls), nothing else, so that a Loops path
-// the contract lacks stays unhandled for `onUnhandledRequest` to decide.
-import { contract, type JsonObject, operations } from "@loops-contract/spec";
-import { http, type RequestHandler } from "msw";
-import { controlPrefix, createMockEngine, type MockBehaviour, sandboxFor } from "./engine.js";
-import { controlsOf, type SandboxControls } from "./sandbox.js";
-
-export type LoopsHandlers = RequestHandler[] & SandboxControls;
-
-/** `{campaignId}` as MSW's path syntax writes it, `:campaignId`. */
-function mswPath(path: string): string {
-  return path.replace(/\{([^}]+)\}/g, ":$1");
-}
-
-/**
- * Handlers for every operation of the contract, answered by one sandbox. Synchronous, so it goes
- * straight into `setupServer(...loopsHandlers())`; Prism loads on the first request.
- */
-export function loopsHandlers(options: MockBehaviour = {}): LoopsHandlers {
-  const sandbox = sandboxFor(options);
-  let engine: ReturnType<typeof createMockEngine> | undefined;
-  const answer = ({ request }: { request: Request }) => {
-    engine ??= createMockEngine(options, sandbox);
-    return engine.then((answerRequest) => answerRequest(request));
-  };
-  const servers = (Array.isArray(contract.servers) ? contract.servers : []).map((server) =>
-    String((server as JsonObject).url).replace(/\/$/, ""),
-  );
-  const paths = [...new Set(operations.map((operation) => mswPath(operation.path)))];
-  const handlers = servers.flatMap((server) => [
-    ...paths.map((path) => http.all(`${server}${path}`, answer)),
-    http.all(`${server}${controlPrefix}*`, answer),
-  ]);
-  return Object.assign(handlers, controlsOf(sandbox));
-}
+// The package's `./msw` entry: the MSW adapter, apart from the main entry so that msw, an optional
+// peer, is imported only by those who use it.
+export { type LoopsHandlers, loopsHandlers } from "./adapters/msw.js";

@@ -1,4 +1,5 @@
 import {
+  contract,
   type DocumentedResponse,
   type JsonObject,
   type Operation,
@@ -7,18 +8,23 @@ import {
   resolve,
 } from "@loops-contract/spec";
 
-/** What a request line leads to, from the contract's paths and methods alone. */
+/** Where the sandbox's own controls live: outside every path the contract could have. */
+export const controlPrefix = "/_sandbox/";
+
+/** What a request line leads to, from a document's paths and methods alone. */
 export type Route =
   | { kind: "operation"; operation: Operation; pathParameters: Record<string, string> }
-  | { kind: "wrongMethod"; allow: string; operations: Operation[] }
+  | { kind: "wrongMethod"; operations: Operation[] }
   | { kind: "noPath" };
+
+export type OperationRoute = Extract<Route, { kind: "operation" }>;
 
 function literalSegments(operation: Operation): number {
   return operation.path.split("/").filter((segment) => !segment.startsWith("{")).length;
 }
 
-export function route(method: string, pathname: string): Route {
-  const matches = operationsMatching(pathname);
+export function route(within: readonly Operation[], method: string, pathname: string): Route {
+  const matches = operationsMatching(pathname, within);
   if (matches.length === 0) return { kind: "noPath" };
   // Where templates overlap (`/groups/{id}` and `/groups/list`), the more literal one wins.
   const forMethod = matches
@@ -26,24 +32,43 @@ export function route(method: string, pathname: string): Route {
     .sort((a, b) => literalSegments(b.operation) - literalSegments(a.operation));
   const chosen = forMethod[0];
   if (chosen) return { kind: "operation", ...chosen };
-  return {
-    kind: "wrongMethod",
-    allow: allowOf(matches.map((match) => match.operation)),
-    operations: matches.map((match) => match.operation),
-  };
+  return { kind: "wrongMethod", operations: matches.map((match) => match.operation) };
 }
 
-/** The `Allow` header for a path: the methods the contract gives it, in the bundle's order. */
-export function allowFor(pathname: string): string {
-  return allowOf(operationsMatching(pathname).map((match) => match.operation));
+/** The operation whose documented answers a route's answer is: the first at its path. */
+export function documentedBy(target: Route): Operation | undefined {
+  if (target.kind === "operation") return target.operation;
+  return target.kind === "wrongMethod" ? target.operations[0] : undefined;
 }
 
-function allowOf(matching: Operation[]): string {
-  return [...new Set(matching.map((operation) => operation.method.toUpperCase()))].join(", ");
+/** The `Allow` header for a path: the methods the document gives it, in its order. */
+export function allowFor(within: readonly Operation[], pathname: string): string {
+  const methods = operationsMatching(pathname, within).map((match) => match.operation.method);
+  return [...new Set(methods.map((method) => method.toUpperCase()))].join(", ");
 }
 
 export function responseFor(operation: Operation, status: number): DocumentedResponse | undefined {
   return operation.responses.find((response) => response.status === String(status));
+}
+
+/** The paths of the contract's server URLs (`/api`), under which its operations are also served. */
+const basePaths: string[] = (Array.isArray(contract.servers) ? contract.servers : [])
+  .map((server) => {
+    try {
+      return new URL(String((server as JsonObject).url)).pathname.replace(/\/$/, "");
+    } catch {
+      return "";
+    }
+  })
+  .filter((path) => path !== "")
+  .sort((a, b) => b.length - a.length);
+
+/** The request path as the contract writes it: without a server URL's base path. */
+export function contractPathOf(pathname: string): string {
+  for (const base of basePaths) {
+    if (pathname.startsWith(`${base}/`)) return pathname.slice(base.length);
+  }
+  return pathname;
 }
 
 /** A header's documented value: its schema's first example. */
@@ -67,3 +92,9 @@ export const headerExamples: ReadonlyMap<string, string> = (() => {
   }
   return values;
 })();
+
+/** Whether the mock has anything at a path: an operation of the contract, or a control. */
+export function servesPath(pathname: string): boolean {
+  const path = contractPathOf(pathname);
+  return path.startsWith(controlPrefix) || operationsMatching(path).length > 0;
+}

@@ -400,7 +400,7 @@ describe("Prefer", () => {
     expectDocumented(operation, observed, "Accept: text/html");
   });
 
-  test("no Authorization is Prism's security check: 401 with the contract's example", async () => {
+  test("no Authorization fails the contract's security scheme: 401 with the contract's example", async () => {
     const observed = await send(mock.url, operation, {
       headers: { "content-type": "application/json" },
       body: validBody(operation),

@@ -81,7 +81,7 @@ describe("the key", () => {
     );
   });
 
-  test("Prism's security check holds for every request, after a key was let in too", async () => {
+  test("the contract's security scheme holds for every request, after a key was let in too", async () => {
     const key = freshKey();
     await created(key);
     for (const authorization of [`Basic ${key}`, "Bearer ", "Bearer", key]) {

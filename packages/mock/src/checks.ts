@@ -1,0 +1,214 @@
+// The engine's checks, each a step over the request context. Their order is the engine's list
+// (engine.ts); each names what it refuses and why.
+import type { Operation, SecurityScheme } from "@loops-contract/spec";
+import { parse as parseContentType } from "content-type";
+import { messageReply, type Reply, type RequestContext, type Step } from "./context.js";
+import type { ServedDocument } from "./documents.js";
+import { parsePrefer } from "./prefer.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { allowFor, documentedBy, type OperationRoute, responseFor } from "./routes.js";
+
+/** Bodies beyond this are not read: 413 where the operation documents it, 400 elsewhere. */
+export const maxBodyBytes = 1024 * 1024;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A check that needs the operation: a request line without one has been answered before. */
+function forOperation(
+  check: (context: RequestContext, target: OperationRoute) => Reply | undefined,
+): Step {
+  return (context) =>
+    context.route.kind === "operation" ? check(context, context.route) : undefined;
+}
+
+/** A path the document lacks: 404 with its error shape. */
+export const pathKnown: Step = (context) =>
+  context.route.kind === "noPath"
+    ? messageReply(
+        context,
+        404,
+        context.document.lacks(context.request.method, context.url.pathname),
+      )
+    : undefined;
+
+/** Loops counts requests per key per second, refused ones too; the controls are not Loops'. */
+export function withinRateLimit(limiter: RateLimiter | undefined): Step {
+  return (context) => {
+    if (limiter === undefined || context.document.kind === "controls") return undefined;
+    // The same key as the sandbox's: `bearer k` and `Bearer  k` share one window.
+    const authorization = context.request.headers.get("authorization") ?? "";
+    context.rate = limiter.take(context.apiKey ?? authorization);
+    if (!context.rate.exceeded) return undefined;
+    const operation = documentedBy(context.route);
+    const example = operation && responseFor(operation, 429)?.body?.examples[0];
+    return { status: 429, body: example?.value ?? { message: "Too many requests." } };
+  };
+}
+
+/** A method the path does not take: 405 with `Allow` where documented, else as a path it lacks. */
+export const methodAllowed: Step = (context) => {
+  const { route, request, document } = context;
+  if (route.kind !== "wrongMethod") return undefined;
+  if (route.operations.some((operation) => responseFor(operation, 405))) {
+    const allow = allowFor(document.operations, context.path);
+    return messageReply(context, 405, `${request.method} is not allowed here; use ${allow}.`);
+  }
+  return messageReply(context, 404, document.lacks(request.method, context.url.pathname));
+};
+
+export const bodyWithinLimit: Step = forOperation((context, { operation }) => {
+  if (!context.read.tooLarge) return undefined;
+  const status = responseFor(operation, 413) ? 413 : 400;
+  return messageReply(context, status, `Request body is over ${maxBodyBytes} bytes.`);
+});
+
+/**
+ * `Prefer` names a documented example; a status the operation does not document (a 503 to test
+ * retries) is answered at once, as a proxy in front of the API would.
+ */
+export const preferencesDocumented: Step = forOperation((context, { operation }) => {
+  if (context.document.kind === "controls") return undefined;
+  const parsed = parsePrefer(context.request.headers.get("prefer") ?? undefined);
+  if (!parsed.ok) return messageReply(context, 400, parsed.message);
+  context.preferences = parsed.preferences;
+  const { code, example } = parsed.preferences;
+  if (example !== undefined) {
+    const responses =
+      code === undefined
+        ? operation.responses
+        : operation.responses.filter((r) => r.status === String(code));
+    const names = responses.flatMap((response) => response.body?.examples ?? []).map((e) => e.name);
+    if (!names.includes(example)) {
+      const where = code === undefined ? "" : ` for ${code}`;
+      const message = `Prefer: example=${example} is not an example of this operation${where}; it has ${names.join(", ") || "none"}.`;
+      return messageReply(context, 400, message);
+    }
+  }
+  if (code !== undefined && responseFor(operation, code) === undefined) {
+    const message = `Status ${code} as asked with Prefer; the contract does not document it here.`;
+    return messageReply(context, code, message);
+  }
+  return undefined;
+});
+
+/** How the engine tells a scheme's credentials are there, by type (and `http` scheme). */
+const credentialChecks: Record<string, (context: RequestContext) => boolean> = {
+  "http/bearer": (context) => context.apiKey !== undefined,
+};
+
+function checkOf(scheme: SecurityScheme): string {
+  return scheme.type === "http" ? `http/${scheme.scheme}` : scheme.type;
+}
+
+/** Throws, naming it, if an operation asks for a scheme the engine cannot check. */
+export function assertCheckableSecurity(within: readonly Operation[]): void {
+  for (const operation of within) {
+    for (const scheme of operation.security.flat()) {
+      if (credentialChecks[checkOf(scheme)] === undefined) {
+        throw new Error(
+          `The mock cannot check ${operation.operationId}'s security scheme ${scheme.name} (${checkOf(scheme)}).`,
+        );
+      }
+    }
+  }
+}
+
+function presents(context: RequestContext, scheme: SecurityScheme): boolean {
+  return credentialChecks[checkOf(scheme)]?.(context) === true;
+}
+
+/** The operation's security schemes, as the contract declares them: 401 with its documented example. */
+export const authenticated: Step = forOperation((context, { operation }) => {
+  const { security } = operation;
+  if (
+    security.length === 0 ||
+    security.some((schemes) => schemes.every((scheme) => presents(context, scheme)))
+  ) {
+    return undefined;
+  }
+  const examples = responseFor(operation, 401)?.body?.examples ?? [];
+  const example = examples.find((e) => e.name === context.preferences.example) ?? examples[0];
+  if (example === undefined) return messageReply(context, 401, "The request is not authenticated.");
+  return { status: 401, body: example.value, example: example.name };
+});
+
+function schemaTypes(document: ServedDocument, schemaPointer: string): string[] {
+  return [document.schemaAt(schemaPointer).type ?? []].flat().map(String);
+}
+
+/** A query or path value as the schema's type reads it: `"2"` is 2 for an integer. */
+function typed(types: string[], raw: string): unknown {
+  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(raw)) {
+    return Number(raw);
+  }
+  if (types.includes("boolean") && (raw === "true" || raw === "false")) return raw === "true";
+  return raw;
+}
+
+/** Path and query parameters against their schemas: 400 naming the first fault. */
+export const parametersValid: Step = forOperation((context, { operation, pathParameters }) => {
+  const { document } = context;
+  for (const parameter of [...operation.pathParameters, ...operation.queryParameters]) {
+    const where = parameter.in === "path" ? "path parameter" : "query parameter";
+    const values =
+      parameter.in === "path"
+        ? [pathParameters[parameter.name] ?? ""]
+        : context.url.searchParams.getAll(parameter.name);
+    if (values.length === 0) {
+      if (!parameter.required) continue;
+      return messageReply(
+        context,
+        400,
+        `Invalid request: the required ${where} '${parameter.name}' is missing.`,
+      );
+    }
+    const types = schemaTypes(document, parameter.schemaPointer);
+    const value = types.includes("array") ? values : typed(types, values.at(-1) as string);
+    if (document.validatorAt(parameter.schemaPointer)(value)) continue;
+    const faults = document.explain(parameter.schemaPointer, value, parameter.name);
+    return messageReply(context, 400, `Invalid request: ${where} ${faults.join("; ")}.`);
+  }
+  return undefined;
+});
+
+type BodyCheck = { ok: true; body: unknown } | { ok: false; fault: string };
+
+function parsedBody(context: RequestContext, required: boolean): BodyCheck {
+  const { bytes } = context.read;
+  if (bytes.length === 0) {
+    return required
+      ? { ok: false, fault: "a JSON body is required" }
+      : { ok: true, body: undefined };
+  }
+  const contentType = context.request.headers.get("content-type") ?? "";
+  if (parseContentType(contentType).type !== "application/json") {
+    return { ok: false, fault: `Content-Type must be application/json, got '${contentType}'` };
+  }
+  try {
+    return { ok: true, body: JSON.parse(utf8.decode(bytes)) };
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message : "it is not UTF-8";
+    return { ok: false, fault: `not valid JSON (${reason})` };
+  }
+}
+
+/** The body against the operation's schema: 400 naming the field and the fault. */
+export const bodyValid: Step = forOperation((context, { operation }) => {
+  const { requestBody } = operation;
+  if (requestBody === undefined) return undefined;
+  const parsed = parsedBody(context, requestBody.required);
+  if (!parsed.ok) return messageReply(context, 400, `Invalid request body: ${parsed.fault}.`);
+  if (parsed.body === undefined) return undefined;
+  const { document } = context;
+  if (!document.validatorAt(requestBody.schemaPointer)(parsed.body)) {
+    const faults = document.explain(requestBody.schemaPointer, parsed.body);
+    const more = faults.length > 3 ? ` (and ${faults.length - 3} more)` : "";
+    return messageReply(
+      context,
+      400,
+      `Invalid request body: ${faults.slice(0, 3).join("; ")}${more}.`,
+    );
+  }
+  context.body = parsed.body;
+  return undefined;
+});
