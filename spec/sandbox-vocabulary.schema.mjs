@@ -1,8 +1,9 @@
 // The sandbox vocabulary (SANDBOX.md says what each word means) as one JSON Schema 2020-12, the
-// only place its shape is written: the Spectral rules (.spectral.mjs) import it, the spec module
-// validates the bundle with it on load, and the build generates the TypeScript types from it
-// (scripts/sandbox-types.mjs). A module rather than a JSON file, as Spectral 6 can import neither
-// a JSON file nor a `$ref` to one from a ruleset. Each `$defs` title names its generated type.
+// only place its shape is written: the Spectral rules (.spectral.mjs) import it, and the build
+// generates from it the TypeScript types and the validator the spec module checks the bundle with
+// on load (scripts/sandbox-vocabulary.mjs). A module rather than a JSON file, as Spectral 6 can
+// import neither a JSON file nor a `$ref` to one from a ruleset. Each `$defs` title names its
+// generated type.
 // It has no `$id`: the rules copy it whole, and one id may be loaded only once per validator.
 
 const name = { type: "string" };

@@ -1,20 +1,22 @@
 // The bundled contract, read once, for every package that needs to know what the contract says:
 // its operations (with their parameters, bodies, responses and examples) and one JSON Schema 2020-12
-// validator with the whole document loaded. This is the only `$ref` resolver and the only ajv set-up
-// in the repository: the client's generator, the mock, the contract tests and the docs all read the
-// contract through it.
+// validator with the whole document loaded. This is the only `$ref` resolver in the repository and,
+// with ./ajv.js, the only ajv set-up: the client's generator, the mock, the contract tests and the
+// docs all read the contract through it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import type { Ajv2020, ErrorObject, Options, ValidateFunction } from "ajv/dist/2020.js";
+import { ajvOptions, setUpAjv } from "./ajv.js";
 import { escapePointer, isObject, type JsonObject, unescapePointer } from "./json.js";
-import {
-  type SandboxModel,
-  type SandboxOperation,
-  type SandboxVocabulary,
-  sandboxVocabularySchema,
+import type {
+  SandboxModel,
+  SandboxOperation,
+  SandboxVocabulary,
 } from "./sandbox-vocabulary.gen.js";
+// Compiled at build time (scripts/sandbox-vocabulary.mjs): compiling the schema on every import
+// cost each importer about a third more CPU than loading the module without it.
+import { validateSandboxVocabulary } from "./sandbox-vocabulary-validator.gen.js";
 
 // The sandbox vocabulary's types, generated from sandbox-vocabulary.schema.mjs at build time.
 export type {
@@ -27,7 +29,7 @@ export type {
   SandboxSchedule,
 } from "./sandbox-vocabulary.gen.js";
 
-export { escapePointer, type JsonObject };
+export { ajvOptions, escapePointer, type JsonObject };
 
 export const httpMethods = [
   "get",
@@ -183,7 +185,6 @@ export function deref(node: JsonObject): JsonObject {
   return typeof node.$ref === "string" ? resolve(node.$ref).node : node;
 }
 
-/** How every ajv instance of the repository validates: strict, every error, formats on. */
 /** JSON Schema keywords that only annotate a schema and never change what it accepts. */
 export const annotationKeywords: ReadonlySet<string> = new Set([
   "title",
@@ -197,22 +198,12 @@ export const annotationKeywords: ReadonlySet<string> = new Set([
   "$comment",
 ]);
 
-export const ajvOptions = { allErrors: true, strict: true, allowUnionTypes: true } as const;
-
 /**
- * The one ajv set-up, with `document` (the contract by default) loaded as `contract`. Extra
- * options only change how code is generated (`code: { source: true, esm: true }` for standalone
- * validators, say), never what validates: `ajvOptions` win over them.
+ * The one ajv set-up (./ajv.js), with `document` (the contract by default) loaded as `contract`.
+ * Extra options only change how code is generated, never what validates.
  */
 export function createAjv(extraOptions: Options = {}, document: JsonObject = contract): Ajv2020 {
-  // Strict, so a misspelt schema keyword in the contract fails loudly instead of being ignored.
-  // The document's own top-level fields are declared as keywords so the whole document can be
-  // loaded once and every schema in it compiled by pointer.
-  const instance = new Ajv2020({ ...extraOptions, ...ajvOptions });
-  addFormats.default(instance);
-  for (const field of Object.keys(document)) instance.addKeyword(field);
-  instance.addSchema(document, "contract");
-  return instance;
+  return setUpAjv(extraOptions, document);
 }
 
 export const ajv = createAjv();
@@ -240,8 +231,6 @@ export function describeErrors(errors: ErrorObject[] | null | undefined): string
   return ajv.errorsText(errors, { separator: "\n" });
 }
 
-const validateVocabulary = ajv.compile<SandboxVocabulary>(sandboxVocabularySchema);
-
 /** What is wrong with one part of a declaration, said the way SANDBOX.md would. */
 function vocabularyFault(error: ErrorObject): string {
   const place = error.instancePath.slice(1);
@@ -255,8 +244,8 @@ function vocabularyFault(error: ErrorObject): string {
  * against the vocabulary: a declaration the sandbox cannot run on is a ContractError naming it.
  */
 function withSandboxDeclarations(node: JsonObject, where: string): SandboxVocabulary {
-  if (validateVocabulary(node)) return node;
-  const faults = (validateVocabulary.errors ?? [])
+  if (validateSandboxVocabulary(node)) return node;
+  const faults = (validateSandboxVocabulary.errors ?? [])
     .filter((error) => error.keyword !== "if")
     .map(vocabularyFault);
   throw new ContractError(
