@@ -203,7 +203,7 @@ function pathParameterRule(parameter) {
   const sent =
     'The client refuses `""`, `.` and `..` (a `LoopsError`, before any request) and sends any other string percent-encoded.';
   if (deref(parameter.schema).pattern !== undefined) return sent;
-  return `${sent} The contract gives no format for it, so which values are invalid (\`400\`) rather than unknown (\`404\`) is the API's own rule: the mock answers \`404\` for any value it does not hold, \`"x y"\` included.`;
+  return `${sent} IDs have no documented format, so which values Loops calls invalid (\`400\`) rather than unknown (\`404\`) is its own rule; the mock answers \`404\` for any ID it does not hold.`;
 }
 
 function methodDoc(method) {
