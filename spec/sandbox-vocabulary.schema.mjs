@@ -21,7 +21,7 @@ const refusalProperties = {
     type: "string",
     minLength: 1,
     description:
-      "The message instead of the example's, with `{field}` filled in from the request body.",
+      "The message instead of the example's: `{now}` is filled in with the key's clock (ISO 8601), any other `{field}` from the request body.",
   },
 };
 
@@ -144,6 +144,12 @@ export default {
         notFound: nonEmpty,
         defaults: { type: "object" },
         defaultReferences: { type: "object", additionalProperties: name },
+        derived: {
+          type: "object",
+          description:
+            "`field: template`: a create sets the field to the template, each `{field}` filled in from the new record.",
+          additionalProperties: nonEmpty,
+        },
         references: {
           type: "object",
           additionalProperties: {

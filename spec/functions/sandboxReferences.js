@@ -151,6 +151,10 @@ export default function sandboxReferences(document) {
       }
     }
     for (const key of Object.keys(resource.defaults ?? {})) field(key, ["defaults", key]);
+    for (const [key, template] of Object.entries(resource.derived ?? {})) {
+      field(key, ["derived", key]);
+      for (const [, name] of template.matchAll(/\{(\w+)\}/g)) field(name, ["derived", key]);
+    }
     for (const [key, target] of Object.entries(resource.defaultReferences ?? {})) {
       field(key, ["defaultReferences", key]);
       if (!model.resources[target]?.reserved)

@@ -65,6 +65,13 @@ const faults: Array<{ fault: string; change: (document: UntypedJson) => void; sa
     says: "The contract does not fit the sandbox vocabulary (SANDBOX.md): x-sandbox-model/resources/campaign/lock must have required property 'allow'",
   },
   {
+    fault: "a derived field whose template is not a string",
+    change: (document) => {
+      document["x-sandbox-model"].resources.campaign.derived = { url: 42 };
+    },
+    says: "The contract does not fit the sandbox vocabulary (SANDBOX.md): x-sandbox-model/resources/campaign/derived/url must be string",
+  },
+  {
     fault: "an action the vocabulary lacks",
     change: (document) => {
       document.paths["/v1/campaigns"].get["x-sandbox"].action = "archive";

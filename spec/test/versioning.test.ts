@@ -1,7 +1,20 @@
 // The spec's version has one source, `info.version`, bumped as `redocly diff` rates the change
 // (the lint enforces that). The package version follows it through changesets: the pending
-// changesets' bump for this package, applied to its version, must give `info.version`.
-import { readdirSync, readFileSync } from "node:fs";
+// changesets' bump for this package, applied to its version, must give `info.version`; and
+// publishing (`prepublishOnly`) refuses a package whose version is not its contract's.
+import { execFile } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { contract } from "@loops-contract/spec";
 import { expect, test } from "vitest";
 import { parse } from "yaml";
@@ -59,4 +72,39 @@ test("the spec's changeset is at least as big as the change from the released co
   ).toBeGreaterThan(0);
   const highest = Math.max(...pending.map((bump) => bumps.indexOf(bump)));
   expect(highest).toBeGreaterThanOrEqual(bumps.indexOf(rating));
+});
+
+/** `pnpm publish --dry-run` of a copy of the package at `version`: its lifecycle, no registry. */
+async function publishDryRun(version: string): Promise<{ code: number; output: string }> {
+  const copy = mkdtempSync(join(tmpdir(), "spec-publish-"));
+  try {
+    const specDir = new URL("../", import.meta.url).pathname;
+    mkdirSync(join(copy, "dist"));
+    cpSync(join(specDir, "scripts"), join(copy, "scripts"), { recursive: true });
+    cpSync(join(specDir, "dist/openapi.json"), join(copy, "dist/openapi.json"));
+    writeFileSync(join(copy, "package.json"), JSON.stringify({ ...packageJson, version }));
+    return await promisify(execFile)("pnpm", ["publish", "--dry-run", "--no-git-checks"], {
+      cwd: copy,
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        output: error.stdout + error.stderr,
+      }),
+    );
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+test("publishing refuses a package whose version is not info.version, and lets the same package through at it", async () => {
+  const infoVersion = (contract.info as { version: string }).version;
+  const refused = await publishDryRun(`${infoVersion}-other`);
+  expect(refused.code, refused.output).not.toBe(0);
+  expect(refused.output).toContain(
+    `${packageJson.name} ${infoVersion}-other would carry the contract ${infoVersion}`,
+  );
+  const published = await publishDryRun(infoVersion);
+  expect(published.code, published.output).toBe(0);
+  expect(published.output).toContain(`${packageJson.name}@${infoVersion}`);
 });

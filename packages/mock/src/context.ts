@@ -14,7 +14,7 @@ export interface RequestHead {
 
 /** A request body as an adapter read it: at most one byte past the engine's limit. */
 export interface ReadBody {
-  bytes: Buffer;
+  bytes: Uint8Array;
   tooLarge: boolean;
 }
 

@@ -38,6 +38,11 @@ export interface MockBehaviour {
   empty?: boolean | undefined;
   /** Caps on the sandbox's memory: API keys kept, created records per key and resource. */
   limits?: SandboxLimits | undefined;
+  /**
+   * The sandbox's wall time, in milliseconds: each key's clock is this plus what it was advanced.
+   * Default: the real clock. `() => Date.now()` follows `vi.setSystemTime` and fake timers.
+   */
+  now?: (() => number) | undefined;
 }
 
 /** Sees a request's context and its answer once the answer is made: where a journal hooks in. */
@@ -99,7 +104,7 @@ export function createMockEngine(behaviour: MockBehaviour = {}): MockEngine {
   const stateless = Boolean(behaviour.stateless || behaviour.static || behaviour.dynamic);
   const sandbox = stateless
     ? undefined
-    : new Sandbox({ empty: behaviour.empty, limits: behaviour.limits });
+    : new Sandbox({ empty: behaviour.empty, limits: behaviour.limits, now: behaviour.now });
   const { rateLimit } = behaviour;
   const limiter =
     rateLimit === undefined || rateLimit === false

@@ -30,7 +30,7 @@ export interface SandboxOptions {
   /** Start every key as a new team: the reserved records and nothing else. */
   empty?: boolean | undefined;
   limits?: SandboxLimits | undefined;
-  /** Wall time in milliseconds; a key's clock adds its own offset. */
+  /** Wall time in milliseconds; a key's clock adds its own offset. Default: the real clock. */
   now?: (() => number) | undefined;
 }
 
@@ -38,6 +38,8 @@ export const defaultLimits = { keys: 100, recordsPerKey: 10_000 } as const;
 
 /** A test clock and a reset for each API key, as Stripe's test mode has. */
 export interface SandboxControls {
+  /** The key's clock: wall time (the `now` option's, if given) plus what it was advanced, in milliseconds. */
+  now(apiKey: string): number;
   /** Moves the key's clock forward; returns its new time in milliseconds. */
   advanceClock(apiKey: string, milliseconds: number): number;
   /** Returns the key (or, without one, every key) to the seed. */
@@ -50,9 +52,10 @@ export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
     throw new Error("This mock is stateless: it has no sandbox to move or reset.");
   };
   return {
+    now: (apiKey) => (sandbox ? sandbox.now(apiKey) : stateless()),
     advanceClock: (apiKey, milliseconds) =>
       sandbox ? sandbox.advanceClock(apiKey, milliseconds) : stateless(),
-    reset: (apiKey) => (sandbox ? sandbox.reset(apiKey) : stateless()),
+    reset: (apiKey) => void (sandbox ? sandbox.reset(apiKey) : stateless()),
   };
 }
 
@@ -262,6 +265,11 @@ function inSchemaOrder(value: JsonObject, schemaPointer: string): JsonObject {
 
 const cursorPattern = /^p([0-9a-z]{1,11})$/;
 
+/** A template of the model with each `{name}` filled in; a name with no value is left empty. */
+function filled(template: string, valueNamed: (name: string) => unknown): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(valueNamed(name) ?? ""));
+}
+
 /**
  * The stored value with an update's fields set: `patchMaps` fields merged name by name, `clears`
  * applied, the revision the update expects left out.
@@ -318,6 +326,11 @@ export class Sandbox {
       keys: options.limits?.keys ?? defaultLimits.keys,
       recordsPerKey: options.limits?.recordsPerKey ?? defaultLimits.recordsPerKey,
     };
+    if (options.now !== undefined && typeof options.now !== "function") {
+      throw new TypeError(
+        "The mock's now option must be a function returning milliseconds, such as () => Date.now().",
+      );
+    }
     this.#now = options.now ?? Date.now;
     this.#examplesNow = Date.parse(this.#model.examplesNow);
     for (const [name, rules] of Object.entries(this.#model.resources)) {
@@ -341,7 +354,18 @@ export class Sandbox {
 
   /** The key's clock, in milliseconds. */
   now(key: string): number {
-    return this.#now() + this.#state(key).offset;
+    return this.#wallTime() + this.#state(key).offset;
+  }
+
+  /** The wall time the `now` option gives, checked: a clock that is no time is the caller's fault. */
+  #wallTime(): number {
+    const now = this.#now();
+    if (typeof now !== "number" || !Number.isFinite(now)) {
+      throw new RangeError(
+        `The mock's now option returned ${String(now)}: it must return milliseconds since 1970, as Date.now() does.`,
+      );
+    }
+    return now;
   }
 
   advanceClock(key: string, milliseconds: number): number {
@@ -352,10 +376,12 @@ export class Sandbox {
     return this.now(key);
   }
 
-  /** Returns one key, or every key, to the seed. */
-  reset(key?: string): void {
-    if (key === undefined) this.#keys.clear();
-    else this.#keys.delete(key);
+  /** Returns one key, or every key, to the seed; returns how many keys it forgot. */
+  reset(key?: string): number {
+    if (key !== undefined) return Number(this.#keys.delete(key));
+    const forgotten = this.#keys.size;
+    this.#keys.clear();
+    return forgotten;
   }
 
   /** One handler for each `x-sandbox.action` of the vocabulary: a new action is one entry. */
@@ -492,7 +518,7 @@ export class Sandbox {
       return state;
     }
     state = { offset: 0, nextSeq: 1, collections: new Map(), quota: new Map() };
-    const shift = this.#now() - this.#examplesNow;
+    const shift = this.#wallTime() - this.#examplesNow;
     for (const plan of this.#plans.values()) {
       const collection = new Collection();
       for (const seeded of this.#seed.get(plan.name) ?? []) {
@@ -557,13 +583,18 @@ export class Sandbox {
     const id = call.pathParameters[ownParameter ?? idParameter ?? ""];
     const record = id === undefined ? undefined : this.#collection(state, plan.name).byId.get(id);
     if (record === undefined) {
-      throw this.#refuse(call.operation, { status: 404, example: plan.rules.notFound }, {});
+      throw this.#refuse(call, { status: 404, example: plan.rules.notFound }, {});
     }
     this.#settle(plan, record, now);
     return record;
   }
 
-  #refuse(operation: Operation, refusal: Refusal, fields: JsonObject): Refused {
+  /**
+   * The refusal's example, its message (if the model gives one) filled in: `{now}` with the key's
+   * clock, any other `{field}` from the request body.
+   */
+  #refuse(call: SandboxCall, refusal: Refusal, fields: JsonObject): Refused {
+    const { operation } = call;
     const response = operation.responses.find((r) => r.status === String(refusal.status));
     const example = response?.body?.examples.find((e) => e.name === refusal.example);
     if (!isObject(example?.value)) {
@@ -573,8 +604,8 @@ export class Sandbox {
     }
     const body: JsonObject = structuredClone(example.value);
     if (refusal.message !== undefined) {
-      body.message = refusal.message.replace(/\{(\w+)\}/g, (_, name: string) =>
-        String(fields[name] ?? ""),
+      body.message = filled(refusal.message, (name) =>
+        name === "now" ? new Date(this.now(call.key)).toISOString() : fields[name],
       );
     }
     return new Refused(refusal, body);
@@ -609,21 +640,21 @@ export class Sandbox {
     for (const [field, limit] of Object.entries(rules.maxBytes ?? {})) {
       const value = body[field];
       if (typeof value === "string" && Buffer.byteLength(value) > limit.bytes) {
-        throw this.#refuse(call.operation, limit, body);
+        throw this.#refuse(call, limit, body);
       }
     }
     for (const [field, reference] of Object.entries(rules.references ?? {})) {
       const value = body[field];
       if (typeof value !== "string") continue;
       if (!this.#collection(state, reference.resource).byId.has(value)) {
-        throw this.#refuse(call.operation, reference, body);
+        throw this.#refuse(call, reference, body);
       }
     }
     for (const [field, rule] of Object.entries(rules.unique ?? {})) {
       if (!(field in body)) continue;
       for (const other of this.#collection(state, plan.name)) {
         if (other !== self && sameJson(other.value[field], body[field])) {
-          throw this.#refuse(call.operation, rule, body);
+          throw this.#refuse(call, rule, body);
         }
       }
     }
@@ -635,7 +666,7 @@ export class Sandbox {
       typeof scheduling[schedule.timestampField] === "string"
     ) {
       const at = Date.parse(scheduling[schedule.timestampField] as string);
-      if (!(at > now)) throw this.#refuse(call.operation, schedule.notInFuture, body);
+      if (!(at > now)) throw this.#refuse(call, schedule.notInFuture, body);
     }
   }
 
@@ -652,6 +683,9 @@ export class Sandbox {
     Object.assign(value, structuredClone(body));
     value.id = freshId();
     for (const field of plan.timeFields) value[field] = at;
+    for (const [field, template] of Object.entries(rules.derived ?? {})) {
+      value[field] = filled(template, (name) => value[name]);
+    }
     if (rules.schedule !== undefined) value[rules.schedule.statusField] = rules.schedule.draft;
     let companion: JsonObject | undefined;
     if (rules.companion !== undefined) {
@@ -710,7 +744,7 @@ export class Sandbox {
     const record = this.#find(plan, state, call, now);
     const rules = plan.rules;
     if (rules.reserved !== undefined && matches(record.value, rules.reserved.match)) {
-      throw this.#refuse(call.operation, rules.reserved, body);
+      throw this.#refuse(call, rules.reserved, body);
     }
     this.#checkWrite(plan, state, call, body, record, now);
     this.#checkOwner(plan, state, call, record, now);
@@ -722,12 +756,12 @@ export class Sandbox {
       const changed = Object.keys(normalized).filter(
         (field) => !lock.allow.includes(field) && !sameJson(normalized[field], record.value[field]),
       );
-      if (changed.length > 0) throw this.#refuse(call.operation, lock, body);
+      if (changed.length > 0) throw this.#refuse(call, lock, body);
     }
     if (revision !== undefined) {
       const expected = body[revision.expectedField];
       if (expected !== undefined && expected !== record.value[revision.field]) {
-        throw this.#refuse(call.operation, revision, body);
+        throw this.#refuse(call, revision, body);
       }
       next[revision.field] = freshId();
     }
@@ -771,7 +805,7 @@ export class Sandbox {
     if (owner === undefined) return;
     this.#settle(ownerPlan, owner, now);
     if (!matches(owner.value, ownerLock.unless)) {
-      throw this.#refuse(call.operation, ownerLock, isObject(call.body) ? call.body : {});
+      throw this.#refuse(call, ownerLock, isObject(call.body) ? call.body : {});
     }
   }
 
@@ -786,7 +820,7 @@ export class Sandbox {
       const id = call.operation.operationId;
       const used = state.quota.get(id);
       const count = used?.day === day ? used.used : 0;
-      if (count >= quota.limit) throw this.#refuse(call.operation, quota, {});
+      if (count >= quota.limit) throw this.#refuse(call, quota, {});
       spend = () => state.quota.set(id, { day, used: count + 1 });
     }
     const example = successOf(call.operation).body.examples.find(
@@ -825,7 +859,7 @@ export class Sandbox {
     let start = collection.size - 1;
     if (cursor !== null) {
       const match = cursorPattern.exec(cursor);
-      if (match === null) throw this.#refuse(call.operation, pagination.invalidCursor, {});
+      if (match === null) throw this.#refuse(call, pagination.invalidCursor, {});
       start = collection.indexAtOrBefore(Number.parseInt(match[1] as string, 36));
     }
     const { items, next } = this.#newestFirst(plan, collection, start, perPage, now);

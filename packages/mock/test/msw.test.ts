@@ -66,3 +66,30 @@ test("the clock and reset act on the handlers' own sandbox", async () => {
     Date.parse(((await later.json()) as { createdAt: string }).createdAt),
   ).toBeGreaterThanOrEqual(before + 60_000);
 });
+
+/** Creates a campaign on a key of its own through MSW; `read()` gets it again. */
+async function createdThroughMsw(name: string) {
+  const key = freshKey();
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const created = await fetch(`${productionUrl}${create.path}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name }),
+  });
+  const { id } = (await created.json()) as { id: string };
+  return { read: () => fetch(`${productionUrl}${get.path.replace(/\{[^}]+\}/, id)}`, { headers }) };
+}
+
+test("server.resetHandlers() alone leaves msw 2's sandbox as it was; handlers.reset() resets it", async () => {
+  const { read } = await createdThroughMsw("Kept");
+  server.resetHandlers(); // msw 2 has no hook that tells a handler
+  expect((await read()).status).toBe(200);
+  handlers.reset();
+  expect((await read()).status).toBe(404);
+});
+
+test("each handler's reset(), the hook msw 3 calls on server.resetHandlers(), resets the sandbox", async () => {
+  const { read } = await createdThroughMsw("Reset by a hook");
+  (handlers.at(-1) as unknown as { reset(): void }).reset();
+  expect((await read()).status).toBe(404);
+});

@@ -198,6 +198,20 @@ describe("create, then get", () => {
     expect(campaign.id).not.toBe((await created(key)).id);
   });
 
+  test("derived fields are the model's templates filled in from the new record, and a get keeps them", async () => {
+    const key = freshKey();
+    const campaign = await created(key);
+    const derived = Object.entries(model.resources.campaign?.derived ?? {});
+    expect(derived.length).toBeGreaterThan(0);
+    const read = await call(mock, key, campaigns.get, { id: String(campaign.id) });
+    for (const [field, template] of derived) {
+      const expected = template.replace(/\{(\w+)\}/g, (_, name: string) => String(campaign[name]));
+      expect(expected).not.toMatch(/[{}]/);
+      expect(campaign[field], field).toBe(expected);
+      expect(read.body[field], field).toBe(expected);
+    }
+  });
+
   test("omitted fields take what a new team sees: Unsorted's id, null where nullable, a draft", async () => {
     const key = freshKey();
     const unsorted = (await call(mock, key, groups.list, { query: { perPage: "50" } })).body
@@ -469,13 +483,32 @@ describe("scheduling", () => {
       body: { name: "Late", scheduling: { method: "schedule", timestamp: now } },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual(exampleBody(campaigns.create, 400, "scheduleInPast"));
+    // The example's message, then the key's clock (clock.test.ts reads it).
+    const { message } = exampleBody(campaigns.create, 400, "scheduleInPast") as { message: string };
+    expect(String(refused.body.message)).toContain(message.replace(/\.$/, ""));
+    expect(String(refused.body.message)).toContain(now.slice(0, 10));
     const id = String((await created(key)).id);
     const update = await call(mock, key, campaigns.update, {
       id,
       body: { scheduling: { method: "schedule", timestamp: "2020-01-01T00:00:00.000Z" } },
     });
     expect(update.status).toBe(400);
+  });
+
+  test("a schedule set at create is stored and shown on a draft that never sends; an update with it publishes it", async () => {
+    const key = freshKey();
+    const scheduling = { method: "schedule", timestamp: inADay(mock, key) };
+    const draft = await created(key, { name: "Set at create", scheduling });
+    expect(draft).toMatchObject({ status: "Draft", scheduling });
+    const id = String(draft.id);
+    mock.advanceClock(key, 2 * day);
+    expect((await call(mock, key, campaigns.get, { id })).body).toMatchObject({
+      status: "Draft",
+      scheduling,
+    });
+    const later = { method: "schedule", timestamp: inADay(mock, key) };
+    const published = await call(mock, key, campaigns.update, { id, body: { scheduling: later } });
+    expect(published.body).toMatchObject({ status: "Scheduled", scheduling: later });
   });
 
   test("a future schedule reads Scheduled, then Sending and Sent once the clock passes it", async () => {

@@ -3,7 +3,8 @@
 // consumer's files' and every @loops-contract declaration's in the program. Third-party
 // declarations are read as far as those use them, not checked in full: their errors are their
 // authors' (and checking them once per setting would cost several times the rest).
-// Prints, per tsconfig, the packages whose declarations were checked and the errors.
+// Prints, per tsconfig, the packages whose declarations were checked, whether @types/node is in
+// the program (declared or pulled in by a declaration), and the errors.
 import { dirname, relative, resolve } from "node:path";
 import ts from "typescript";
 
@@ -42,6 +43,9 @@ for (const tsconfig of process.argv.slice(2)) {
           .map((file) => relative(dirname(path), file.fileName).split("/")[2]),
       ),
     ].sort(),
+    nodeTypes: program
+      .getSourceFiles()
+      .some((file) => file.fileName.includes("/node_modules/@types/node/")),
     errors: diagnostics.map((diagnostic) => ts.formatDiagnostic(diagnostic, formatHost).trim()),
   };
 }

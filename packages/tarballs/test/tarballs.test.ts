@@ -36,6 +36,21 @@ const msw =
 const toolchain = [...toolchainFile.consumer, msw];
 
 /**
+ * The test recipes of the mock's README, as a reader copies them: each ```ts block titled with its
+ * file name. The msw recipes name their major; only the installed one's goes into the project.
+ */
+const recipes = [
+  ...readFileSync(new URL("../../mock/README.md", import.meta.url), "utf8").matchAll(
+    /^```ts title="([^"]+)"\n([\s\S]*?)^```$/gm,
+  ),
+]
+  .map(([, file = "", source = ""]) => ({ file, source }))
+  .filter(
+    ({ file }) => !/msw\d/.test(file) || file.includes(msw.startsWith("msw@3") ? "msw3" : "msw2"),
+  );
+const recipeTests = recipes.map(({ file }) => file).filter((file) => file.endsWith(".test.ts"));
+
+/**
  * The environment of a user's shell, not of the workspace's scripts: NODE_PATH (set by pnpm to the
  * workspace's store) would let require() find a dependency a tarball fails to declare, and pnpm's
  * npm_* variables would configure the consumer's npm. The gate's own Node comes first on PATH.
@@ -189,6 +204,7 @@ beforeAll(async () => {
   for (const file of await readdir(consumerFiles)) {
     await copyFile(join(consumerFiles, file), join(project, file));
   }
+  for (const { file, source } of recipes) await writeFile(join(project, file), source);
   if (msw.startsWith("msw@3")) {
     // msw 3 ships ES modules only: under node10 there is no msw/node to check its users against.
     await writeFile(
@@ -293,19 +309,43 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
     bundler: "tsconfig.bundler.json",
   };
 
-  test("TypeScript 5.9 (the consumer's) type-checks every entry and declaration under commonjs, nodenext and bundler", async ({
+  test("TypeScript 5.9 (the consumer's) type-checks every entry, declaration and recipe under commonjs, nodenext and bundler; the mock's without @types/node", async ({
     expect,
     signal,
   }) => {
-    const check = await run(process.execPath, ["check-types.mjs", ...Object.values(modes)], {
-      cwd: project,
-      signal,
-    });
-    expect(check.code, check.report).toBe(0);
-    const clean = { packages: Object.keys(publishable), errors: [] };
-    expect(JSON.parse(check.stdout)).toEqual(
-      Object.fromEntries(Object.values(modes).map((tsconfig) => [tsconfig, clean])),
+    const withoutNodeTypes = "tsconfig.without-node-types.json";
+    const check = await run(
+      process.execPath,
+      ["check-types.mjs", ...Object.values(modes), withoutNodeTypes],
+      { cwd: project, signal },
     );
+    expect(check.code, check.report).toBe(0);
+    const clean = { packages: Object.keys(publishable), nodeTypes: true, errors: [] };
+    expect(JSON.parse(check.stdout)).toEqual({
+      ...Object.fromEntries(Object.values(modes).map((tsconfig) => [tsconfig, clean])),
+      // The mock's declarations read the spec's; nothing may pull @types/node in behind our back.
+      [withoutNodeTypes]: { packages: ["mock", "spec"], nodeTypes: false, errors: [] },
+    });
+  });
+
+  test("the README's recipes are in the project, each a test file the consumer's vitest runs", ({
+    expect,
+  }) => {
+    // Two msw recipes (one per major), createMockFetch, the globalSetup and its config, HTTP, SDK.
+    expect(recipes.map(({ file }) => file)).toEqual([
+      msw.startsWith("msw@3") ? "loops-msw3.test.ts" : "loops-msw2.test.ts",
+      "loops-fetch.test.ts",
+      "vitest.global-setup.ts",
+      "vitest.config.ts",
+      "loops-http.test.ts",
+      "loops-sdk.test.ts",
+    ]);
+    // Every recipe that makes this client turns its production guard on.
+    for (const { file, source } of recipes) {
+      if (source.includes("createLoopsClient(")) {
+        expect(source, file).toContain("refuseProduction: true");
+      }
+    }
   });
 
   test.for(["nodenext", "bundler"] as const)(
@@ -393,7 +433,7 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
     }
   });
 
-  test("the consumer's own vitest passes its suite on the installed mock, client and loops SDK", async ({
+  test("the consumer's own vitest passes its suite and the README's recipes on the installed packages", async ({
     expect,
     signal,
   }) => {
@@ -404,10 +444,19 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
     );
     expect(vitest.code, vitest.report).toBe(0);
     const results = JSON.parse(await readFile(join(project, "results.json"), "utf8")) as {
-      numPassedTests: number;
-      numTotalTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      testResults: Array<{ name: string; status: string; assertionResults: unknown[] }>;
     };
-    // Three ways (HTTP, fetch, MSW), two clients each.
-    expect(results).toMatchObject({ numPassedTests: 6, numTotalTests: 6 });
+    expect(results).toMatchObject({ numFailedTests: 0, numPendingTests: 0 });
+    const files = results.testResults.map(({ name, status, assertionResults }) => [
+      basename(name),
+      status,
+      assertionResults.length > 0,
+    ]);
+    // sandbox.test.ts: three ways (HTTP, fetch, MSW), two clients each; then every recipe.
+    expect(files.sort()).toEqual(
+      ["sandbox.test.ts", ...recipeTests].sort().map((file) => [file, "passed", true]),
+    );
   });
 });

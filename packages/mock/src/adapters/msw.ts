@@ -16,6 +16,21 @@ function mswPath(path: string): string {
 }
 
 /**
+ * msw 3 calls each handler's `reset()` on `server.resetHandlers()` (its documented hook for the
+ * state a handler keeps), so there the MSW idiom resets the sandbox as well. msw 2 has no such
+ * hook: `handlers.reset()` does it.
+ */
+function resettingSandbox(handler: RequestHandler, resetSandbox: () => void): RequestHandler {
+  const hook = handler as { reset?: () => void };
+  const ownReset = hook.reset?.bind(handler);
+  hook.reset = () => {
+    ownReset?.();
+    resetSandbox();
+  };
+  return handler;
+}
+
+/**
  * Handlers for every operation of the contract, answered by one sandbox. Synchronous, so it goes
  * straight into `setupServer(...loopsHandlers())`; Prism reads the contract on the first request
  * that needs it.
@@ -27,9 +42,12 @@ export function loopsHandlers(options: MockBehaviour = {}): LoopsHandlers {
     String((server as JsonObject).url).replace(/\/$/, ""),
   );
   const paths = [...new Set(operations.map((operation) => mswPath(operation.path)))];
-  const handlers = servers.flatMap((server) => [
-    ...paths.map((path) => http.all(`${server}${path}`, answer)),
-    http.all(`${server}${controlPrefix}*`, answer),
-  ]);
+  const resetSandbox = () => void engine.sandbox?.reset();
+  const handlers = servers
+    .flatMap((server) => [
+      ...paths.map((path) => http.all(`${server}${path}`, answer)),
+      http.all(`${server}${controlPrefix}*`, answer),
+    ])
+    .map((handler) => resettingSandbox(handler, resetSandbox));
   return Object.assign(handlers, controlsOf(engine.sandbox));
 }

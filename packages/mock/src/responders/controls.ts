@@ -9,12 +9,15 @@ type ControlHandler = (sandbox: Sandbox, key: string, body: unknown) => unknown;
 const clock = (now: number) => ({ now: new Date(now).toISOString() });
 
 export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
+  now: (sandbox, key) => clock(sandbox.now(key)),
   advanceClock: (sandbox, key, body) =>
     clock(sandbox.advanceClock(key, (body as { milliseconds: number }).milliseconds)),
   reset: (sandbox, key) => {
     sandbox.reset(key);
     return clock(sandbox.now(key));
   },
+  // Every key, whichever authorised it: the key only shows the request means this mock.
+  resetAll: (sandbox) => ({ keys: sandbox.reset() }),
 };
 
 export function controlsResponder(sandbox: Sandbox | undefined): Responder {
