@@ -115,12 +115,26 @@ export interface Operation {
   sdkMethod: SdkMethod;
   /** `x-idempotent`: whether repeating the request leaves the same state (safe to retry blindly). */
   idempotent: boolean;
-  /** `x-sandbox`: what the mock's sandbox does with it (spec/SANDBOX.md). */
+  /**
+   * `x-sandbox`: what the mock's sandbox does with it (spec/SANDBOX.md); `undefined` for
+   * `x-sandbox: false`, an operation answered from its examples that the sandbox keeps nothing for.
+   */
   sandbox: SandboxOperation | undefined;
+  /**
+   * `x-idempotency-key`: the header parameter the client fills with one key per call, the same on
+   * every retry of it, which makes the operation safe to retry (its `maxLength`, if the schema has one).
+   */
+  idempotencyKey: IdempotencyKey | undefined;
   pathParameters: Parameter[];
   queryParameters: Parameter[];
   requestBody: RequestBody | undefined;
   responses: DocumentedResponse[];
+}
+
+export interface IdempotencyKey {
+  /** The header's name, as the contract writes it: `Idempotency-Key`. */
+  header: string;
+  maxLength: number | undefined;
 }
 
 export class ContractError extends Error {
@@ -235,8 +249,15 @@ function vocabularyFault(error: ErrorObject): string {
  */
 function withSandboxDeclarations(node: JsonObject, where: string): SandboxVocabulary {
   if (validateVocabulary(node)) return node;
+  // An `if` only says which branch applied, and a declaration that is not `false` is wrong in what
+  // its object says: the errors of the `false` alternative and of the `anyOf` around it are noise.
   const faults = (validateVocabulary.errors ?? [])
-    .filter((error) => error.keyword !== "if")
+    .filter(
+      (error) =>
+        error.keyword !== "if" &&
+        error.keyword !== "anyOf" &&
+        !(error.keyword === "const" && error.params.allowedValue === false),
+    )
     .map(vocabularyFault);
   throw new ContractError(
     `${where} does not fit the sandbox vocabulary (SANDBOX.md): ${faults.join("; ")}`,
@@ -325,6 +346,31 @@ function sdkMethodOf(value: unknown, where: string): SdkMethod {
   return { namespace: match[1] as string, name: match[2] as string };
 }
 
+/** The header parameter `x-idempotency-key` names, found among the operation's and its path's. */
+function idempotencyKeyOf(
+  pathPointer: string,
+  operationPointer: string,
+  where: string,
+): IdempotencyKey | undefined {
+  const marker = (at(operationPointer) as JsonObject)["x-idempotency-key"];
+  if (marker === undefined) return undefined;
+  for (const ownerPointer of [operationPointer, pathPointer]) {
+    const owner = at(ownerPointer) as JsonObject;
+    const count = Array.isArray(owner.parameters) ? owner.parameters.length : 0;
+    for (let index = 0; index < count; index += 1) {
+      const { node } = resolve(`${ownerPointer}/parameters/${index}`);
+      if (node.in !== "header" || String(node.name).toLowerCase() !== String(marker).toLowerCase())
+        continue;
+      const schema = isObject(node.schema) ? deref(node.schema) : {};
+      const maxLength = typeof schema.maxLength === "number" ? schema.maxLength : undefined;
+      return { header: String(node.name), maxLength };
+    }
+  }
+  throw new ContractError(
+    `${where} has x-idempotency-key ${String(marker)}, no header parameter of it`,
+  );
+}
+
 function readOperations(): Operation[] {
   const paths = isObject(contract.paths) ? contract.paths : {};
   const list: Operation[] = [];
@@ -354,7 +400,8 @@ function readOperations(): Operation[] {
         description: String(raw.description ?? ""),
         sdkMethod: sdkMethodOf(raw["x-sdk-method"], where),
         idempotent: raw["x-idempotent"],
-        sandbox: withSandboxDeclarations(raw, where)["x-sandbox"],
+        sandbox: withSandboxDeclarations(raw, where)["x-sandbox"] || undefined,
+        idempotencyKey: idempotencyKeyOf(pathItem.pointer, pointer, where),
         pathParameters: parameters.filter((parameter) => parameter.in === "path"),
         queryParameters: parameters.filter((parameter) => parameter.in === "query"),
         requestBody:
