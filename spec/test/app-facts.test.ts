@@ -397,9 +397,10 @@ describe("contact answers", () => {
     expect(contact({ ...ada, optInStatus: "confirmed" })).toBe(false);
   });
 
-  test("a contact's mailing lists hold only true", () => {
+  test("a contact's mailing lists show only the lists it is on, as true", () => {
     const [ada] = found.found as Json[];
-    expect(contact({ ...ada, mailingLists: { l1: false } })).toBe(false);
+    expect(Object.values(ada.mailingLists)).toEqual([true]);
+    expect(contact({ ...ada, mailingLists: [] })).toBe(false);
   });
 
   test("delete answers {success: true, message: 'Contact deleted.'}", () => {
