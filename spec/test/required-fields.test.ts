@@ -48,9 +48,14 @@ const SCHEDULING: RequiredLists = {
   [`${schemas}/SchedulingRequestNow`]: ["method"],
   [`${schemas}/SchedulingRequestAt`]: ["method", "timestamp"],
 };
-const EMAIL_OR_USER_ID = (schema: string, keyword: "anyOf" | "oneOf"): RequiredLists => ({
-  [`${schemas}/${schema}/${keyword}/0`]: ["email"],
-  [`${schemas}/${schema}/${keyword}/1`]: ["userId"],
+/** The alternatives of a body that needs `email` or `userId`: each branch requires one. */
+const EMAIL_OR_USER_ID = (
+  schema: string,
+  keyword: "anyOf" | "oneOf",
+  within = "",
+): RequiredLists => ({
+  [`${schemas}/${schema}/${keyword}/0${within}`]: ["email"],
+  [`${schemas}/${schema}/${keyword}/1${within}`]: ["userId"],
 });
 
 /** What the facts sheets say each request body requires, at every level. */
@@ -70,12 +75,13 @@ const REQUIRED: Record<string, RequiredLists> = {
     ...AUDIENCE_FILTER,
   },
   createContact: { [`${schemas}/CreateContactRequest`]: ["email"] },
-  updateContact: EMAIL_OR_USER_ID("UpdateContactRequest", "anyOf"),
+  updateContact: EMAIL_OR_USER_ID("UpdateContactRequest", "anyOf", "/allOf/1"),
   deleteContact: EMAIL_OR_USER_ID("DeleteContactRequest", "oneOf"),
   createContactProperty: { [`${schemas}/CreateContactPropertyRequest`]: ["name", "type"] },
   sendEvent: {
     [`${schemas}/SendEventRequest`]: ["eventName"],
-    ...EMAIL_OR_USER_ID("SendEventRequest", "anyOf"),
+    [`${schemas}/SendEventFields`]: ["eventName"],
+    ...EMAIL_OR_USER_ID("SendEventRequest", "anyOf", "/allOf/1"),
   },
   sendTransactionalEmail: {
     [`${schemas}/SendTransactionalEmailRequest`]: ["transactionalId", "email"],
