@@ -73,11 +73,27 @@ function openBody(schema, options) {
   return transformSchemaObject(widenedSchema, options);
 }
 
+/**
+ * An object with named properties and alternatives (`anyOf`/`oneOf` of whole branches: a body that
+ * needs one of two identifiers) must satisfy both; openapi-typescript would make the object one more
+ * alternative, which lets any body through.
+ */
+function withAlternatives(schema, options) {
+  const keyword = ["oneOf", "anyOf"].find((name) => Array.isArray(schema[name]));
+  if (keyword === undefined || !schema.properties) return undefined;
+  const { [keyword]: branches, ...own } = schema;
+  return tsIntersection([
+    transformSchemaObject(own, options),
+    transformSchemaObject({ [keyword]: branches }, options),
+  ]);
+}
+
 const ast = await openapiTS(new URL(`file://${contractYamlPath}`), {
   silent: true,
   transform: (schema, options) =>
     atLeastOneField(schema, options) ??
     openStringUnion(schema, options) ??
+    withAlternatives(schema, options) ??
     openBody(schema, options),
 });
 await writeFile(
