@@ -7,6 +7,7 @@
 import { undefined as isUndefined, pattern, schema, truthy } from "@stoplight/spectral-functions";
 import owasp from "@stoplight/spectral-owasp-ruleset";
 import { oas } from "@stoplight/spectral-rulesets";
+import idempotencyKeyHeader from "./functions/idempotencyKeyHeader.js";
 import sandboxReferences from "./functions/sandboxReferences.js";
 import uniqueSdkMethods from "./functions/uniqueSdkMethods.js";
 import sandboxVocabulary from "./sandbox-vocabulary.schema.mjs";
@@ -25,6 +26,7 @@ export default {
     "owasp:api4:2023-rate-limit-retry-after": "off", // Loops sends no Retry-After; its hints are the x-ratelimit-* headers.
     "owasp:api8:2023-define-cors-origin": "off", // Loops blocks browser calls by design, so no response carries Access-Control-Allow-Origin.
     "owasp:api8:2023-define-error-responses-500": "off", // Loops documents no 5xx body; the operation describes what a 5xx means for retries.
+    "owasp:api8:2023-define-error-validation": "off", // It wants a 400 even where there is no input to refuse; loops-operation-400 asks it of every operation that takes input.
     "owasp:api8:2023-no-server-http": "off", // loops-https-servers below says the same but lets the loopback mock use plain HTTP.
 
     // What this contract promises, beyond the shared rulesets:
@@ -42,7 +44,10 @@ export default {
       message:
         "Error response {{property}} needs an application/json body whose schema requires `message`: {{error}}",
       severity: "error",
-      given: "$.paths[*][*].responses[?(@property.match(/^[45]/) && @property != '405')]",
+      // The exception: a 401 or 429 whose body Loops does not document (`UndocumentedError`, with
+      // nothing required) for the application endpoints, so a real answer is never flagged.
+      given:
+        "$.paths[*][*].responses[?(@property.match(/^[45]/) && @property != '405' && !((@property == '401' || @property == '429') && @.content && @.content['application/json'] && @.content['application/json'].schema && @.content['application/json'].schema.title == 'UndocumentedError'))]",
       then: {
         function: schema,
         functionOptions: {
@@ -84,6 +89,23 @@ export default {
       then: { field: "responses.429", function: truthy },
     },
 
+    "loops-operation-400": {
+      description:
+        "Every operation that takes input (parameters or a body) documents the 400 that refuses it.",
+      message: "Operation takes input but documents no 400.",
+      severity: "error",
+      given: operations,
+      then: {
+        function: schema,
+        functionOptions: {
+          schema: {
+            if: { anyOf: [{ required: ["parameters"] }, { required: ["requestBody"] }] },
+            then: { properties: { responses: { required: ["400"] } } },
+          },
+        },
+      },
+    },
+
     "loops-rate-limit-headers": {
       description:
         "Every response declares the x-ratelimit-limit and x-ratelimit-remaining headers Loops sends.",
@@ -116,8 +138,9 @@ export default {
 
     "loops-closed-request-body": {
       description:
-        "Loops rejects unknown request fields, so request body schemas set additionalProperties to false.",
-      message: "Request body schema must set `additionalProperties: false`: {{error}}",
+        "Loops rejects unknown request fields, so request body schemas set additionalProperties to false, or to the one shape of custom contact properties.",
+      message:
+        "Request body schema must set `additionalProperties: false` (or to custom property values: string, number, boolean, null): {{error}}",
       severity: "error",
       given: "$.paths[*][*].requestBody.content[*].schema",
       then: {
@@ -126,7 +149,21 @@ export default {
           schema: {
             type: "object",
             required: ["additionalProperties"],
-            properties: { additionalProperties: { const: false } },
+            properties: {
+              additionalProperties: {
+                anyOf: [
+                  { const: false },
+                  // Contact and event bodies take custom contact properties as extra top-level
+                  // fields, so they are open, to exactly these value types (null clears one).
+                  {
+                    type: "object",
+                    required: ["type"],
+                    propertyNames: { enum: ["type", "title", "description"] },
+                    properties: { type: { const: ["string", "number", "boolean", "null"] } },
+                  },
+                ],
+              },
+            },
           },
         },
       },
@@ -208,12 +245,22 @@ export default {
       },
     },
 
+    "loops-idempotency-key": {
+      description:
+        "`x-idempotency-key` names a header parameter of its operation, which the client fills with one key per call.",
+      message: "{{error}}",
+      severity: "error",
+      given: "$.paths[*]",
+      then: { function: idempotencyKeyHeader },
+    },
+
     // The two sandbox extensions have one schema, sandbox-vocabulary.schema.mjs; each rule adds
     // only that its extension must be there.
     "loops-sandbox-operation": {
       description:
-        "Every operation tells the mock's sandbox which resource it acts on and how (`x-sandbox`, described in SANDBOX.md).",
-      message: "Operation needs `x-sandbox: { resource, action }` (SANDBOX.md): {{error}}",
+        "Every operation tells the mock's sandbox which resource it acts on and how, or that it keeps nothing for it (`x-sandbox`, described in SANDBOX.md).",
+      message:
+        "Operation needs `x-sandbox: { resource, action }`, or `x-sandbox: false` for one answered from its examples (SANDBOX.md): {{error}}",
       severity: "error",
       given: operations,
       then: {

@@ -44,7 +44,8 @@ export default {
     "The two extensions of the sandbox vocabulary where they appear: `x-sandbox` on an operation, `x-sandbox-model` on the document.",
   type: "object",
   properties: {
-    "x-sandbox": { $ref: "#/$defs/SandboxOperation" },
+    // `false`: the operation is answered from its examples and the sandbox keeps nothing for it.
+    "x-sandbox": { anyOf: [{ $ref: "#/$defs/SandboxOperation" }, { const: false }] },
     "x-sandbox-model": { $ref: "#/$defs/SandboxModel" },
   },
   $defs: {

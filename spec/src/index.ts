@@ -127,17 +127,31 @@ export interface Operation {
   sdkMethod: SdkMethod;
   /** `x-idempotent`: whether repeating the request leaves the same state (safe to retry blindly). */
   idempotent: boolean;
-  /** `x-sandbox`: what the mock's sandbox does with it (spec/SANDBOX.md). */
+  /**
+   * `x-sandbox`: what the mock's sandbox does with it (spec/SANDBOX.md); `undefined` for
+   * `x-sandbox: false`, an operation answered from its examples that the sandbox keeps nothing for.
+   */
   sandbox: SandboxOperation | undefined;
   /**
    * The ways to authenticate (the operation's `security`, else the document's): any one will do,
    * and each needs all of its schemes. Empty when the operation needs none.
    */
   security: SecurityScheme[][];
+  /**
+   * `x-idempotency-key`: the header parameter the client fills with one key per call, the same on
+   * every retry of it, which makes the operation safe to retry (its `maxLength`, if the schema has one).
+   */
+  idempotencyKey: IdempotencyKey | undefined;
   pathParameters: Parameter[];
   queryParameters: Parameter[];
   requestBody: RequestBody | undefined;
   responses: DocumentedResponse[];
+}
+
+export interface IdempotencyKey {
+  /** The header's name, as the contract writes it: `Idempotency-Key`. */
+  header: string;
+  maxLength: number | undefined;
 }
 
 export class ContractError extends Error {
@@ -181,8 +195,8 @@ export function resolve(
 }
 
 /** Follows a node's `$ref`, if it has one, to the node it points at. */
-export function deref(node: JsonObject): JsonObject {
-  return typeof node.$ref === "string" ? resolve(node.$ref).node : node;
+export function deref(node: JsonObject, document: JsonObject = contract): JsonObject {
+  return typeof node.$ref === "string" ? resolve(node.$ref, document).node : node;
 }
 
 /** JSON Schema keywords that only annotate a schema and never change what it accepts. */
@@ -245,8 +259,15 @@ function vocabularyFault(error: ErrorObject): string {
  */
 function withSandboxDeclarations(node: JsonObject, where: string): SandboxVocabulary {
   if (validateSandboxVocabulary(node)) return node;
+  // An `if` only says which branch applied, and a declaration that is not `false` is wrong in what
+  // its object says: the errors of the `false` alternative and of the `anyOf` around it are noise.
   const faults = (validateSandboxVocabulary.errors ?? [])
-    .filter((error) => error.keyword !== "if")
+    .filter(
+      (error) =>
+        error.keyword !== "if" &&
+        error.keyword !== "anyOf" &&
+        !(error.keyword === "const" && error.params.allowedValue === false),
+    )
     .map(vocabularyFault);
   throw new ContractError(
     `${where} does not fit the sandbox vocabulary (SANDBOX.md): ${faults.join("; ")}`,
@@ -350,6 +371,32 @@ function sdkMethodOf(value: unknown, where: string): SdkMethod {
   return { namespace: match[1] as string, name: match[2] as string };
 }
 
+/** The header parameter `x-idempotency-key` names, found among the operation's and its path's. */
+function idempotencyKeyOf(
+  document: JsonObject,
+  pathPointer: string,
+  operationPointer: string,
+  where: string,
+): IdempotencyKey | undefined {
+  const marker = (at(operationPointer, document) as JsonObject)["x-idempotency-key"];
+  if (marker === undefined) return undefined;
+  for (const ownerPointer of [operationPointer, pathPointer]) {
+    const owner = at(ownerPointer, document) as JsonObject;
+    const count = Array.isArray(owner.parameters) ? owner.parameters.length : 0;
+    for (let index = 0; index < count; index += 1) {
+      const { node } = resolve(`${ownerPointer}/parameters/${index}`, document);
+      if (node.in !== "header" || String(node.name).toLowerCase() !== String(marker).toLowerCase())
+        continue;
+      const schema = isObject(node.schema) ? deref(node.schema, document) : {};
+      const maxLength = typeof schema.maxLength === "number" ? schema.maxLength : undefined;
+      return { header: String(node.name), maxLength };
+    }
+  }
+  throw new ContractError(
+    `${where} has x-idempotency-key ${String(marker)}, no header parameter of it`,
+  );
+}
+
 function securityOf(document: JsonObject, operation: JsonObject): SecurityScheme[][] {
   const requirements = Array.isArray(operation.security) ? operation.security : document.security;
   return (Array.isArray(requirements) ? requirements : []).map((requirement) =>
@@ -397,8 +444,9 @@ export function operationsOf(document: JsonObject): Operation[] {
         description: String(raw.description ?? ""),
         sdkMethod: sdkMethodOf(raw["x-sdk-method"], where),
         idempotent: raw["x-idempotent"],
-        sandbox: withSandboxDeclarations(raw, where)["x-sandbox"],
+        sandbox: withSandboxDeclarations(raw, where)["x-sandbox"] || undefined,
         security: securityOf(document, raw),
+        idempotencyKey: idempotencyKeyOf(document, pathItem.pointer, pointer, where),
         pathParameters: parameters.filter((parameter) => parameter.in === "path"),
         queryParameters: parameters.filter((parameter) => parameter.in === "query"),
         requestBody:

@@ -53,6 +53,8 @@ const byId = (id: string) => {
   return { path, method, operation: resolve({ $ref: `#${pointer}` }) as Json };
 };
 
+const CAMPAIGN_TAGS = ["Campaigns", "Email messages", "Campaign groups", "Audience segments"];
+
 // Loops' operationIds, the methods and paths of the facts sheet, and our SDK names and retry rule.
 const LIFECYCLE = [
   ["listCampaigns", "get", "/v1/campaigns", "Campaigns", "campaigns.list", true],
@@ -168,8 +170,11 @@ const STATUSES: Record<(typeof LIFECYCLE_IDS)[number], string[]> = {
 };
 
 describe("the operations", () => {
-  test("are the 14 of the lifecycle plus create, each path once per method", () => {
-    expect(operations.map(({ operation }) => operation.operationId).sort()).toEqual(
+  test("the campaign tags hold the 14 of the lifecycle plus create, each path once per method", () => {
+    const campaignOperations = operations.filter(({ operation }) =>
+      CAMPAIGN_TAGS.includes(operation.tags[0]),
+    );
+    expect(campaignOperations.map(({ operation }) => operation.operationId).sort()).toEqual(
       [...LIFECYCLE_IDS, "createCampaign"].sort(),
     );
   });
@@ -186,14 +191,9 @@ describe("the operations", () => {
     },
   );
 
-  test("the four tags are declared with descriptions, in the order of the workflow", () => {
-    expect(contract.tags.map((tag: Json) => tag.name)).toEqual([
-      "Campaigns",
-      "Email messages",
-      "Campaign groups",
-      "Audience segments",
-    ]);
-    for (const tag of contract.tags) expect(tag.description.length).toBeGreaterThan(50);
+  test("the four campaign tags come first, with descriptions, in the order of the workflow", () => {
+    expect(contract.tags.slice(0, 4).map((tag: Json) => tag.name)).toEqual(CAMPAIGN_TAGS);
+    for (const tag of contract.tags.slice(0, 4)) expect(tag.description.length).toBeGreaterThan(50);
   });
 
   test("SDK method names are unique", () => {

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { contract, type JsonObject } from "@loops-contract/spec";
+import { at, contract, type JsonObject, operations } from "@loops-contract/spec";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
 const specDir = new URL("../", import.meta.url).pathname;
@@ -56,6 +56,20 @@ test("the bundle as built loads", async () => {
   expect(await loadWith(contract)).toBeUndefined();
 });
 
+test("an operation may say `x-sandbox: false`, and the module reads it as no declaration", async () => {
+  const answered = operations.filter((operation) => operation.sandbox === undefined);
+  expect(answered.length).toBeGreaterThan(0);
+  for (const operation of answered)
+    expect((at(operation.pointer) as JsonObject)["x-sandbox"], operation.operationId).toBe(false);
+  expect(
+    await loadWith(
+      broken((document) => {
+        document.paths["/v1/campaigns"].get["x-sandbox"] = false;
+      }),
+    ),
+  ).toBeUndefined();
+});
+
 const faults: Array<{ fault: string; change: (document: UntypedJson) => void; says: string }> = [
   {
     fault: "a resource rule without a field it needs",
@@ -84,6 +98,13 @@ const faults: Array<{ fault: string; change: (document: UntypedJson) => void; sa
       document.paths["/v1/campaigns"].get["x-sandbox"].answer = "page";
     },
     says: "GET /v1/campaigns does not fit the sandbox vocabulary (SANDBOX.md): x-sandbox/answer is only for the action inspect",
+  },
+  {
+    fault: "`x-sandbox: true`, which is neither a declaration nor `false`",
+    change: (document) => {
+      document.paths["/v1/campaigns"].get["x-sandbox"] = true;
+    },
+    says: "GET /v1/campaigns does not fit the sandbox vocabulary (SANDBOX.md): x-sandbox must be object",
   },
 ];
 

@@ -49,11 +49,22 @@ export function responseFields(operation: Operation): Map<string, Set<string>> {
   );
 }
 
-/** What the request section lists: path and query parameters, then the body's fields. */
+/** The names of the operation's header parameters (`Idempotency-Key`), which Redoc lists too. */
+function headerParameters(operation: Operation): string[] {
+  const parameters = resolve(operation.pointer).node.parameters;
+  if (!Array.isArray(parameters)) return [];
+  return parameters
+    .map((_, index) => resolve(`${operation.pointer}/parameters/${index}`).node)
+    .filter((parameter) => parameter.in === "header")
+    .map((parameter) => String(parameter.name));
+}
+
+/** What the request section lists: path, query and header parameters, then the body's fields. */
 export function requestFields(operation: Operation): Set<string> {
   return new Set([
     ...operation.pathParameters.map((parameter) => parameter.name),
     ...operation.queryParameters.map((parameter) => parameter.name),
+    ...headerParameters(operation),
     ...(operation.requestBody ? fieldNames(operation.requestBody.schemaPointer) : []),
   ]);
 }

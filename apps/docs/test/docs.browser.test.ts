@@ -3,6 +3,7 @@
 // properties" and variant switches. What to look for comes from the bundle, through the spec module.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type Operation, resolve } from "@loops-contract/spec";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../scripts/browser.mjs";
@@ -30,7 +31,15 @@ function difference(seen = new Set<string>(), expected = new Set<string>()) {
     unexpected: shown.filter((name) => !expected.has(name)).sort(),
   };
 }
-const literally = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/**
+ * An operation's heading: its summary, with Redoc's badge after it when it is deprecated (its text
+ * is "deprecated", shown in capitals by CSS).
+ */
+const headingOf = (operation: Operation) =>
+  new RegExp(
+    `^${escaped(operation.summary)}${resolve(operation.pointer).node.deprecated === true ? "\\s*[Dd]eprecated\\s*" : ""}$`,
+  );
 
 describe("the docs page in Chromium", () => {
   let docs: Awaited<ReturnType<typeof serveDocs>>;
@@ -82,9 +91,7 @@ describe("the docs page in Chromium", () => {
     });
 
     it("shows its title and description, under its tag", async () => {
-      const heading = page
-        .locator(root)
-        .locator("h1, h2", { hasText: literally(operation.summary) });
+      const heading = page.locator(root).locator("h1, h2", { hasText: headingOf(operation) });
       expect(await heading.isVisible()).toBe(true);
       for (const paragraph of paragraphs(operation.description)) {
         expect(await page.locator(root).getByText(paragraph).first().isVisible(), paragraph).toBe(

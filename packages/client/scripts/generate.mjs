@@ -54,10 +54,47 @@ function openStringUnion(schema, options) {
   );
 }
 
+const widened = new WeakSet();
+/**
+ * An object with named properties and typed extra ones (a contact body's custom properties)
+ * becomes openapi-typescript's intersection with an index signature, which every named property
+ * must satisfy too: `mailingLists`, an object, would never compile. The index signature gets the
+ * named properties' types beside the extra ones', so the named fields compile and an extra field
+ * is still held to a type some field of the body has.
+ */
+function openBody(schema, options) {
+  const extra = schema.additionalProperties;
+  if (!schema.properties || typeof extra !== "object" || widened.has(schema)) return undefined;
+  const widenedSchema = {
+    ...schema,
+    additionalProperties: { anyOf: [extra, ...Object.values(schema.properties)] },
+  };
+  widened.add(widenedSchema);
+  return transformSchemaObject(widenedSchema, options);
+}
+
+/**
+ * An object with named properties and alternatives (`anyOf`/`oneOf` of whole branches: a body that
+ * needs one of two identifiers) must satisfy both; openapi-typescript would make the object one more
+ * alternative, which lets any body through.
+ */
+function withAlternatives(schema, options) {
+  const keyword = ["oneOf", "anyOf"].find((name) => Array.isArray(schema[name]));
+  if (keyword === undefined || !schema.properties) return undefined;
+  const { [keyword]: branches, ...own } = schema;
+  return tsIntersection([
+    transformSchemaObject(own, options),
+    transformSchemaObject({ [keyword]: branches }, options),
+  ]);
+}
+
 const ast = await openapiTS(new URL(`file://${contractYamlPath}`), {
   silent: true,
   transform: (schema, options) =>
-    atLeastOneField(schema, options) ?? openStringUnion(schema, options),
+    atLeastOneField(schema, options) ??
+    openStringUnion(schema, options) ??
+    withAlternatives(schema, options) ??
+    openBody(schema, options),
 });
 await writeFile(
   new URL("../src/schema.gen.ts", import.meta.url),
@@ -85,8 +122,13 @@ function describeMethod(operation) {
     throw new Error(`${where}: the client needs exactly one 2xx response, with a JSON body`);
   }
   const success = successes[0];
-  if (!isJsonObjectSchema(success.body.schema)) {
-    throw new Error(`${where}: the ${success.status} body must be a JSON object`);
+  const successType = isJsonObjectSchema(success.body.schema)
+    ? "object"
+    : deref(success.body.schema).type === "array"
+      ? "array"
+      : undefined;
+  if (successType === undefined) {
+    throw new Error(`${where}: the ${success.status} body must be a JSON object or array`);
   }
   const pathNames = [...operation.path.matchAll(/\{([^{}]+)\}/g)].map((match) => match[1]);
   const declared = operation.pathParameters.map((parameter) => parameter.name);
@@ -97,6 +139,7 @@ function describeMethod(operation) {
     operation,
     where,
     success,
+    successType,
     pathNames,
     body: operation.requestBody !== undefined,
     query: operation.queryParameters.length > 0,
@@ -249,6 +292,7 @@ function resourcesModule(list, productionUrl) {
         query: method.query,
         idempotent: operation.idempotent,
         paginated: method.paginated,
+        success: method.successType,
       };
       table += `    ${operation.sdkMethod.name}: ${JSON.stringify(descriptor)},\n`;
     }
@@ -349,7 +393,8 @@ function typeTestModule(list) {
       if (method.body) {
         const at = path.length;
         const unknownField = [...valid];
-        unknownField[at] = `{ ...${body}, fieldTheContractLacks: true }`;
+        // An object of objects: no field of any body, named or a custom property, holds one.
+        unknownField[at] = `{ ...${body}, fieldTheContractLacks: { nested: { deeper: true } } }`;
         const notObject = [...valid];
         notObject[at] = "42";
         tests += `  test("a wrong body", () => {

@@ -35,6 +35,8 @@ export interface OperationDescriptor {
   idempotent: boolean;
   /** A list that follows `pagination.nextCursor` through the `cursor` query parameter. */
   paginated: boolean;
+  /** The JSON type of the 2xx body: an object, or (a bare list) an array. */
+  success: "object" | "array";
 }
 
 export interface RequestOptions {
@@ -164,7 +166,7 @@ export function createSend(options: CoreOptions): Send {
           throw error;
         },
       });
-      const body = parseSuccess(response, data);
+      const body = parseSuccess(response, data, operation.success);
       await checkResponse?.(operation, response, body);
       return body;
     } catch (error) {
@@ -289,16 +291,21 @@ function errorFromResponse(
   return new ErrorClass(status, headers, body, rawBody);
 }
 
-/** Every success body in the contract is a JSON object (the build checks it). */
-function parseSuccess(response: Response, text: string | undefined): unknown {
+/** A success body of the JSON type the contract gives it (the build checks it is one of the two). */
+function parseSuccess(
+  response: Response,
+  text: string | undefined,
+  expected: OperationDescriptor["success"],
+): unknown {
   const body = parseJson(text ?? "");
-  if (typeof body === "object" && body !== null && !Array.isArray(body)) return body;
+  const isArray = Array.isArray(body);
+  if (typeof body === "object" && body !== null && isArray === (expected === "array")) return body;
   throw new UnexpectedStatusError(
     response.status,
     response.headers,
     body,
     text ?? "",
-    `${response.status} response is not a JSON object`,
+    `${response.status} response is not a JSON ${expected}`,
   );
 }
 

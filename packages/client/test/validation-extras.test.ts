@@ -53,11 +53,13 @@ const cases = operations.flatMap((operation) =>
 test("the contract has response examples to walk, error bodies included", () => {
   expect(cases.length).toBeGreaterThan(operations.length);
   expect(cases.some((one) => one.status >= 400)).toBe(true);
+  // A bare list of strings (or `[]`) has no object to add a field to; nearly every body has one.
+  const withObjects = cases.filter((one) => objectPointers(one.example).length > 0);
+  expect(withObjects.length).toBeGreaterThan(cases.length - 5);
 });
 
 test.each(cases)("$label: as documented, and with an unknown field at any object", (one) => {
   const pointers = objectPointers(one.example);
-  expect(pointers.length).toBeGreaterThan(0);
   expect(checkResponse(one.operationId, one.status, one.headers, one.example)).toBeUndefined();
   for (const pointer of pointers) {
     const body = withUnknownField(one.example, pointer);

@@ -22,6 +22,11 @@ export interface DriftCheckOptions extends HttpOptions {
   baseUrl: string;
   /** The operations to check; default every GET of the contract. */
   operations?: readonly Operation[];
+  /**
+   * The address of a contact of the account: it fills each query parameter of format `email`. A
+   * GET that takes one reads that contact, and without an address it is not called.
+   */
+  contactEmail?: string | undefined;
 }
 
 /**
@@ -46,11 +51,13 @@ export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftRe
     for (const operation of pending) {
       if (results.has(operation)) continue;
       const path = fillPath(operation, ids);
-      if (path === undefined || requiredQuery(operation).length > 0) continue;
+      const query = contactQuery(operation, options.contactEmail);
+      if (path === undefined || query === undefined || requiredQuery(operation).length > 0)
+        continue;
       progress = true;
       let answer: Awaited<ReturnType<DriftHttp["get"]>>;
       try {
-        answer = await http.get(new URL(`${baseUrl}${path}`));
+        answer = await http.get(new URL(`${baseUrl}${path}${query}`));
       } catch (error) {
         if (!(error instanceof CallCapReachedError)) throw error;
         capReached = true;
@@ -77,7 +84,7 @@ export async function runDriftCheck(options: DriftCheckOptions): Promise<DriftRe
           drifts: [],
           notReached: capReached
             ? "the cap on calls was reached first"
-            : whyNotReached(operation, ids),
+            : whyNotReached(operation, ids, options.contactEmail),
         },
     ),
   };
@@ -87,6 +94,21 @@ function requiredQuery(operation: Operation): string[] {
   return operation.queryParameters
     .filter((parameter) => parameter.required)
     .map((parameter) => parameter.name);
+}
+
+/** The query parameters that take an email address (format `email`): they name one contact. */
+function contactParameters(operation: Operation): string[] {
+  return operation.queryParameters
+    .filter((parameter) => parameter.schema.format === "email")
+    .map((parameter) => parameter.name);
+}
+
+/** `?email=...` for an operation that reads one contact, `""` for others, `undefined` without an address. */
+function contactQuery(operation: Operation, contactEmail: string | undefined): string | undefined {
+  const names = contactParameters(operation);
+  if (names.length === 0) return "";
+  if (contactEmail === undefined) return undefined;
+  return `?${new URLSearchParams(names.map((name) => [name, contactEmail])).toString()}`;
 }
 
 function fillPath(operation: Operation, ids: IdPool): string | undefined {
@@ -99,9 +121,15 @@ function fillPath(operation: Operation, ids: IdPool): string | undefined {
   return path;
 }
 
-function whyNotReached(operation: Operation, ids: IdPool): string {
+function whyNotReached(
+  operation: Operation,
+  ids: IdPool,
+  contactEmail: string | undefined,
+): string {
   const query = requiredQuery(operation);
   if (query.length > 0) return `it needs the query parameters ${query.join(", ")}`;
+  if (contactEmail === undefined && contactParameters(operation).length > 0)
+    return "it reads one contact: pass --contact-email with the address of a contact of the account";
   const missing = operation.pathParameters
     .filter((parameter) => ids.find(operation.path, parameter.name) === undefined)
     .map((parameter) => parameter.name);

@@ -16,14 +16,17 @@ export interface MainIo {
 }
 
 const usage = `Usage: loops-drift [--base-url URL] [--junit FILE] [--rate N] [--max-calls N]
+                   [--contact-email ADDRESS]
 
-Calls every GET operation of the Loops campaign contract against a live account (key from
+Calls every GET operation of the Loops contract against a live account (key from
 LOOPS_API_KEY) and reports what no longer matches. Only GET requests ever leave the process.
 
-  --base-url URL   the API to check; default the contract's production server
-  --junit FILE     also write the report as JUnit XML
-  --rate N         at most N requests per second (default 2; the team's limit is shared)
-  --max-calls N    at most N requests in all, retries included (default 50)
+  --base-url URL             the API to check; default the contract's production server
+  --junit FILE               also write the report as JUnit XML
+  --rate N                   at most N requests per second (default 2; the team's limit is shared)
+  --max-calls N              at most N requests in all, retries included (default 50)
+  --contact-email ADDRESS    a contact of the account: the reads of one contact (find it, its
+                             suppression status) are called for it; without it they are not
 
 Exit: 0 no drift, 1 drift, 2 could not run.
 `;
@@ -54,6 +57,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
         junit: { type: "string" },
         rate: { type: "string" },
         "max-calls": { type: "string" },
+        "contact-email": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -80,6 +84,10 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     }
     const requestsPerSecond = positiveNumber(values.rate, "--rate");
     const maxCalls = positiveNumber(values["max-calls"], "--max-calls");
+    const contactEmail = values["contact-email"]?.trim();
+    if (contactEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(contactEmail)) {
+      throw new CouldNotRunError("--contact-email must be an email address");
+    }
     const report = await runDriftCheck({
       // Only scheme, host and path: credentials or a query in the URL never reach the report.
       baseUrl: `${baseUrl.origin}${baseUrl.pathname}`,
@@ -88,6 +96,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
       ...(io.sleep ? { sleep: io.sleep } : {}),
       ...(requestsPerSecond === undefined ? {} : { requestsPerSecond }),
       ...(maxCalls === undefined ? {} : { maxCalls: Math.floor(maxCalls) }),
+      ...(contactEmail === undefined ? {} : { contactEmail }),
     });
     if (report.results.length === 0) {
       throw new CouldNotRunError("The contract has no GET operation to check.");

@@ -80,7 +80,57 @@ const plants: Record<string, { plant: (reply: Reply) => void; drift: string | nu
     },
     drift: null,
   },
+  testApiKey: {
+    plant: (reply) => {
+      (reply.body as Record<string, unknown>).teamName = 42;
+    },
+    drift: "body /teamName: changed type: expected string, got integer",
+  },
+  findContact: {
+    plant: (reply) => {
+      const [contact] = reply.body as Array<Record<string, unknown>>;
+      Object.assign(contact ?? {}, { aPropertyLoopsAddedLater: { nested: true } });
+    },
+    drift: null,
+  },
+  getContactSuppression: {
+    plant: (reply) => {
+      delete (reply.body as { removalQuota: Record<string, unknown> }).removalQuota.remaining;
+    },
+    drift:
+      "body /removalQuota/remaining: missing required field: expected required field (integer (int32)), got absent",
+  },
+  listContactProperties: {
+    plant: (reply) => {
+      (reply.body as Array<Record<string, unknown>>).push({ key: "k", label: "K", type: "list" });
+    },
+    drift: null,
+  },
+  listMailingLists: {
+    plant: (reply) => {
+      (reply.body as Array<Record<string, unknown>>)[0] = { id: "l1", isPublic: "yes" };
+    },
+    drift: "body /0/isPublic: changed type: expected boolean, got string",
+  },
+  listPublishedTransactionalEmails: {
+    plant: (reply) => {
+      reply.status = 418;
+    },
+    drift: "status: undocumented status: expected one of 200, 400, 401, 405, 429, got 418",
+  },
+  listDedicatedSendingIps: {
+    plant: (reply) => {
+      (reply.body as unknown[]).push(3232235786);
+    },
+    drift: "body /2: changed type: expected string, got integer",
+  },
 };
+
+/** The address --contact-email gives: the reads of one contact are called for it. */
+const contactEmail = "ada@example.com";
+/** The reads of one contact: a query parameter takes an email address. */
+const readsOneContact = (operation: Operation) =>
+  operation.queryParameters.some((parameter) => parameter.schema.format === "email");
 
 function planted(operation: Operation, reply: Reply): Reply {
   plants[operation.operationId]?.plant(reply);
@@ -131,6 +181,7 @@ describe("against a server with planted drift", () => {
       baseUrl: server.url,
       apiKey,
       requestsPerSecond: 100,
+      contactEmail,
     });
     const found = report.results.flatMap((result) =>
       result.drifts.map((drift) => `${drift.operationId} ${describeDrift(drift)}`),
@@ -142,11 +193,27 @@ describe("against a server with planted drift", () => {
     expect(report.results.every((result) => result.notReached === undefined)).toBe(true);
     // Lists first, then one call per get, every one a GET.
     const lists = getOperations.filter((operation) => operation.pathParameters.length === 0);
-    expect(server.received.slice(0, lists.length).sort()).toEqual(
+    const pathsReceived = server.received.map((request) => request.replace(/\?.*$/, ""));
+    expect(pathsReceived.slice(0, lists.length).sort()).toEqual(
       lists.map((operation) => `GET ${operation.path}`).sort(),
     );
     expect(server.received).toHaveLength(getOperations.length);
     expect(report.calls).toBe(getOperations.length);
+    // The reads of one contact ask for the address given, URI-encoded.
+    const contactReads = getOperations.filter(readsOneContact);
+    expect(contactReads.length).toBeGreaterThan(0);
+    for (const operation of contactReads)
+      expect(server.received).toContain(`GET ${operation.path}?email=ada%40example.com`);
+  });
+
+  it("calls no read of one contact without --contact-email, and says why", async () => {
+    server = await startContractServer();
+    const report = await runDriftCheck({ baseUrl: server.url, apiKey, requestsPerSecond: 100 });
+    for (const result of report.results.filter(({ operation }) => readsOneContact(operation))) {
+      expect(result.status).toBeUndefined();
+      expect(result.notReached).toMatch(/pass --contact-email/);
+    }
+    expect(server.received.some((request) => request.includes("email="))).toBe(false);
   });
 
   it("stops at the cap on calls and names what it did not reach", async () => {
@@ -170,10 +237,22 @@ describe("against a server with planted drift", () => {
     server = await startContractServer(planted);
     const junit = join(reports, "main.xml");
     const { out, io } = capture();
-    const code = await main(["--base-url", server.url, "--rate", "100", "--junit", junit], {
-      env: { LOOPS_API_KEY: apiKey },
-      ...io,
-    });
+    const code = await main(
+      [
+        "--base-url",
+        server.url,
+        "--rate",
+        "100",
+        "--junit",
+        junit,
+        "--contact-email",
+        contactEmail,
+      ],
+      {
+        env: { LOOPS_API_KEY: apiKey },
+        ...io,
+      },
+    );
     const xml = await readFile(junit, "utf8");
     expect(code).toBe(1);
     expect(out.stderr).toBe("");
@@ -182,13 +261,15 @@ describe("against a server with planted drift", () => {
       expect(out.stdout).toContain(drift);
       expect(xml).toContain(`(${operationId})`);
     }
-    expect(xml).toContain('failures="6"');
+    const drifting = Object.values(plants).filter(({ drift }) => drift !== null).length;
+    expect(xml).toContain(`failures="${drifting}"`);
     expect(xml.match(/<testcase /g)).toHaveLength(getOperations.length);
 
     // The key did go out, in the Authorization header only.
     expect(server.authorizations.every((value) => value === `Bearer ${apiKey}`)).toBe(true);
     const everything = `${out.stdout}${out.stderr}${xml}`;
     expect(everything).not.toContain(apiKey);
+    expect(everything).not.toContain(contactEmail);
     for (const text of [...Object.values(freeText), ...servedFreeText()]) {
       expect(everything).not.toContain(text);
     }
@@ -295,10 +376,13 @@ describe("against the mock", () => {
     const mock = await startMock();
     try {
       const { out, io } = capture();
-      const code = await main(["--base-url", mock.url, "--rate", "50"], {
-        env: { LOOPS_API_KEY: apiKey },
-        ...io,
-      });
+      const code = await main(
+        ["--base-url", mock.url, "--rate", "50", "--contact-email", contactEmail],
+        {
+          env: { LOOPS_API_KEY: apiKey },
+          ...io,
+        },
+      );
       expect(out.stderr).toBe("");
       expect(code).toBe(0);
       for (const operation of getOperations) {
@@ -329,7 +413,7 @@ describe("an empty account", () => {
       .map((line) => /\((\w+)\)/.exec(line)?.[1]);
     expect(skipped.sort()).toEqual(
       getOperations
-        .filter((operation) => operation.pathParameters.length > 0)
+        .filter((operation) => operation.pathParameters.length > 0 || readsOneContact(operation))
         .map((operation) => operation.operationId)
         .sort(),
     );
@@ -354,6 +438,13 @@ describe("could not run: exit 2 with a clear message", () => {
     expect(await run(["--base-url", "http://127.0.0.1:9"], {})).toEqual({
       code: 2,
       stderr: expect.stringContaining("LOOPS_API_KEY is not set"),
+    });
+  });
+
+  it("with a --contact-email that is not an address", async () => {
+    expect(await run(["--base-url", "http://127.0.0.1:9", "--contact-email", "ada"])).toEqual({
+      code: 2,
+      stderr: expect.stringContaining("--contact-email must be an email address"),
     });
   });
 

@@ -42,7 +42,7 @@ test("every operation of the contract is handled, under every server URL", async
 });
 
 test("a Loops path the contract lacks is left to onUnhandledRequest", async () => {
-  await expect(fetch(`${productionUrl}/v1/contacts/create`, { method: "POST" })).rejects.toThrow();
+  await expect(fetch(`${productionUrl}/v1/themes`, { method: "GET" })).rejects.toThrow();
 });
 
 test("the clock and reset act on the handlers' own sandbox", async () => {

@@ -682,8 +682,8 @@ describe("the test clock over HTTP", () => {
   });
 
   test("a path the contract lacks is refused by the in-process fetch, naming it", async () => {
-    await expect(mock(`${productionUrl}/v1/contacts/create`, { method: "POST" })).rejects.toThrow(
-      /POST .*\/v1\/contacts\/create/,
+    await expect(mock(`${productionUrl}/v1/themes`, { method: "GET" })).rejects.toThrow(
+      /GET .*\/v1\/themes/,
     );
   });
 });
