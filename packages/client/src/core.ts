@@ -210,19 +210,21 @@ export function createSend(options: CoreOptions): Send {
     const key = idempotencyKeyFor(operation, requestOptions.idempotencyKey);
     const json = input.body === undefined ? undefined : JSON.stringify(input.body);
     const { signal } = requestOptions;
-    // Undefined values are left out by openapi-fetch.
+    // Undefined values (no `Prefer`; no key, under the name "undefined") are left out by openapi-fetch.
     const headers = {
       Prefer: requestOptions.prefer,
-      [String(operation.idempotencyKey?.header)]: key,
+      [operation.idempotencyKey?.header as string]: key,
     };
+    // Whether an earlier attempt may have reached Loops: any failure but a 429, which it refused.
+    let reached = false;
     for (let retry = 0; ; retry++) {
       try {
         return await attempt(operation, input, json, timeoutMs, headers, signal);
       } catch (error) {
-        // The key was sent before: an earlier attempt of this call reached Loops.
-        if (retry > 0 && key && error instanceof ConflictError) {
+        if (reached && key && error instanceof ConflictError) {
           throw new IdempotencyKeyReusedError(error, key, retry + 1);
         }
+        reached ||= !(error instanceof RateLimitError);
         const delay =
           retry < maxRetries && error instanceof LoopsError
             ? retryDelayMs(error, retry, retryServerErrors)
@@ -261,8 +263,13 @@ function idempotencyKeyFor(
 ): string | undefined {
   const declared = operation.idempotencyKey;
   if (given === undefined) return declared && crypto.randomUUID();
-  const maxLength = declared?.maxLength ?? given.length;
-  if (!declared || typeof given !== "string" || !given || given.length > maxLength) {
+  const maxLength = declared?.maxLength;
+  if (
+    !declared ||
+    typeof given !== "string" ||
+    !given ||
+    given.length > (maxLength ?? given.length)
+  ) {
     throw new LoopsError(
       declared
         ? `idempotencyKey must be 1 to ${maxLength} characters.`

@@ -91,8 +91,8 @@ export class IdempotencyKeyReusedError<Body = unknown> extends ConflictError<Bod
   declare readonly attempts: number;
 
   constructor(conflict: ConflictError<Body>, idempotencyKey: string, attempts: number) {
-    const { headers, body, rawBody, message } = conflict;
-    super(409, headers, body, rawBody, `${message} An earlier attempt reached Loops.`);
+    const { headers, body, rawBody } = conflict;
+    super(409, headers, body, rawBody, `${conflict.message} An earlier attempt reached Loops.`);
     Object.assign(this, { idempotencyKey, attempts });
   }
 }

@@ -99,6 +99,17 @@ describe.each(keyed)("$operationId", ({ operationId, idempotencyKey }) => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
+  test("a 409 after only 429s is a plain ConflictError: Loops refused those attempts unread", async () => {
+    const limited = () => jsonResponse(429, { message: "Too many." }, { "Retry-After": "1" });
+    const fetch = scriptedFetch(limited, used);
+    const outcome = rejectionOf(send(clientWith(fetch), "key-1"));
+    await vi.runAllTimersAsync();
+    const error = await outcome;
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).not.toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
   test("a 409 on a retry is an IdempotencyKeyReusedError: an earlier attempt reached Loops", async () => {
     const fetch = scriptedFetch(serverError, used, success);
     const outcome = rejectionOf(send(clientWith(fetch), "key-1"));
