@@ -7,6 +7,7 @@
 import { undefined as isUndefined, pattern, schema, truthy } from "@stoplight/spectral-functions";
 import owasp from "@stoplight/spectral-owasp-ruleset";
 import { oas } from "@stoplight/spectral-rulesets";
+import exactlyOneOfParameters from "./functions/exactlyOneOfParameters.js";
 import idempotencyKeyHeader from "./functions/idempotencyKeyHeader.js";
 import sandboxReferences from "./functions/sandboxReferences.js";
 import uniqueSdkMethods from "./functions/uniqueSdkMethods.js";
@@ -252,6 +253,15 @@ export default {
       severity: "error",
       given: "$.paths[*]",
       then: { function: idempotencyKeyHeader },
+    },
+
+    "loops-exactly-one-of": {
+      description:
+        "`x-exactly-one-of` names two or more optional parameters of its operation, of which a request sends exactly one.",
+      message: "{{error}}",
+      severity: "error",
+      given: "$.paths[*]",
+      then: { function: exactlyOneOfParameters },
     },
 
     // The two sandbox extensions have one schema, sandbox-vocabulary.schema.mjs; each rule adds

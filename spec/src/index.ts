@@ -58,7 +58,7 @@ export interface NamedExample {
 
 export interface Parameter {
   name: string;
-  in: "path" | "query";
+  in: "path" | "query" | "header";
   required: boolean;
   description: string | undefined;
   schema: JsonObject;
@@ -142,8 +142,14 @@ export interface Operation {
    * every retry of it, which makes the operation safe to retry (its `maxLength`, if the schema has one).
    */
   idempotencyKey: IdempotencyKey | undefined;
+  /**
+   * `x-exactly-one-of`: parameters of which a request sends exactly one (a contact by `email` or by
+   * `userId`), a rule OpenAPI 3.1 cannot state for parameters; `undefined` without the marker.
+   */
+  exactlyOneOf: string[] | undefined;
   pathParameters: Parameter[];
   queryParameters: Parameter[];
+  headerParameters: Parameter[];
   requestBody: RequestBody | undefined;
   responses: DocumentedResponse[];
 }
@@ -316,7 +322,7 @@ function parametersOf(
     const list = Array.isArray(owner.parameters) ? owner.parameters : [];
     list.forEach((_, index) => {
       const { pointer, node } = resolve(`${ownerPointer}/parameters/${index}`, document);
-      if (node.in !== "path" && node.in !== "query") return;
+      if (node.in !== "path" && node.in !== "query" && node.in !== "header") return;
       if (!isObject(node.schema)) throw new ContractError(`${pointer} has no schema`);
       byKey.set(`${node.in}:${String(node.name)}`, {
         name: String(node.name),
@@ -397,6 +403,28 @@ function idempotencyKeyOf(
   );
 }
 
+/** `x-exactly-one-of`: two or more optional parameters of the operation, named once each. */
+function exactlyOneOfOf(
+  raw: JsonObject,
+  parameters: Parameter[],
+  where: string,
+): string[] | undefined {
+  const names = raw["x-exactly-one-of"];
+  if (names === undefined) return undefined;
+  const optional = new Set(parameters.filter((p) => !p.required).map((p) => p.name));
+  if (
+    !Array.isArray(names) ||
+    names.length < 2 ||
+    new Set(names).size !== names.length ||
+    !names.every((name) => optional.has(name))
+  ) {
+    throw new ContractError(
+      `${where} has x-exactly-one-of ${JSON.stringify(names)}: it must name two or more of its optional parameters, once each`,
+    );
+  }
+  return names;
+}
+
 function securityOf(document: JsonObject, operation: JsonObject): SecurityScheme[][] {
   const requirements = Array.isArray(operation.security) ? operation.security : document.security;
   return (Array.isArray(requirements) ? requirements : []).map((requirement) =>
@@ -447,8 +475,10 @@ export function operationsOf(document: JsonObject): Operation[] {
         sandbox: withSandboxDeclarations(raw, where)["x-sandbox"] || undefined,
         security: securityOf(document, raw),
         idempotencyKey: idempotencyKeyOf(document, pathItem.pointer, pointer, where),
+        exactlyOneOf: exactlyOneOfOf(raw, parameters, where),
         pathParameters: parameters.filter((parameter) => parameter.in === "path"),
         queryParameters: parameters.filter((parameter) => parameter.in === "query"),
+        headerParameters: parameters.filter((parameter) => parameter.in === "header"),
         requestBody:
           body && requestBody
             ? {

@@ -352,8 +352,17 @@ describe("exactly one identifier", () => {
       expect(Object.keys(exampleValues(id, "400"))).toEqual(
         expect.arrayContaining(["bothIdentifiers", "noIdentifier"]),
       );
+      expect(raw(id)["x-exactly-one-of"]).toEqual(["email", "userId"]);
+      expect(getOperation(id).exactlyOneOf).toEqual(["email", "userId"]);
     },
   );
+
+  test("only these three mark a group of parameters", () => {
+    const marked = operations.filter((operation) => operation.exactlyOneOf !== undefined);
+    expect(marked.map((operation) => operation.operationId).sort()).toEqual(
+      ["findContact", "getContactSuppression", "removeContactSuppression"].sort(),
+    );
+  });
 });
 
 describe("contact answers", () => {

@@ -11,9 +11,12 @@ import { contract, contractYamlPath, deref, operations } from "@loops-contract/s
 import openapiTS, {
   astToString,
   COMMENT_HEADER,
+  NEVER,
+  QUESTION_TOKEN,
   STRING,
   transformSchemaObject,
   tsIntersection,
+  tsPropertyIndex,
   tsUnion,
 } from "openapi-typescript";
 import ts from "typescript";
@@ -84,18 +87,55 @@ function withAlternatives(schema, options) {
   const { [keyword]: branches, ...own } = schema;
   return tsIntersection([
     transformSchemaObject(own, options),
-    transformSchemaObject({ [keyword]: branches }, options),
+    (keyword === "oneOf" && closedBranches(branches, options)) ||
+      transformSchemaObject({ [keyword]: branches }, options),
   ]);
 }
 
+/**
+ * `oneOf` closed objects (`additionalProperties: false`): a value matches a branch only without
+ * the other branches' fields, so each branch forbids them (`?: never`), and `{ email, userId }`
+ * is a type error where the contract takes exactly one.
+ */
+function closedBranches(branches, options) {
+  const resolved = branches.map((branch) => deref(branch));
+  if (!resolved.every((branch) => branch.additionalProperties === false && branch.properties)) {
+    return undefined;
+  }
+  const fields = resolved.map((branch) => Object.keys(branch.properties));
+  return tsUnion(
+    branches.map((branch, index) => {
+      const others = fields.flat().filter((name) => !fields[index].includes(name));
+      const forbidden = [...new Set(others)].map((name) =>
+        ts.factory.createPropertySignature(undefined, tsPropertyIndex(name), QUESTION_TOKEN, NEVER),
+      );
+      return tsIntersection([
+        transformSchemaObject(branch, options),
+        ts.factory.createTypeLiteralNode(forbidden),
+      ]);
+    }),
+  );
+}
+
+/** openapi-typescript's context, kept from its first transform, to type schemas the same way later. */
+let typingContext;
+
 const ast = await openapiTS(new URL(`file://${contractYamlPath}`), {
   silent: true,
-  transform: (schema, options) =>
+  transform: (schema, options) => {
+    typingContext ??= options.ctx;
+    return transformed(schema, options);
+  },
+});
+
+function transformed(schema, options) {
+  return (
     atLeastOneField(schema, options) ??
     openStringUnion(schema, options) ??
     withAlternatives(schema, options) ??
-    openBody(schema, options),
-});
+    openBody(schema, options)
+  );
+}
 await writeFile(
   new URL("../src/schema.gen.ts", import.meta.url),
   `${COMMENT_HEADER}import type { AtLeastOneField } from "./operation-types.js";\n\n${astToString(ast)}`,
@@ -142,10 +182,28 @@ function describeMethod(operation) {
     successType,
     pathNames,
     body: operation.requestBody !== undefined,
+    customProperties: customPropertyType(operation, where),
     query: operation.queryParameters.length > 0,
-    queryRequired: operation.queryParameters.some((parameter) => parameter.required),
+    queryRequired:
+      operation.exactlyOneOf !== undefined ||
+      operation.queryParameters.some((parameter) => parameter.required),
     paginated: isPaginated(operation, success, where),
   };
+}
+
+/**
+ * The TypeScript type of a body's custom properties: the `additionalProperties` of a body that
+ * also names its fields. The method takes them apart, as `properties`, so a name of the body's own
+ * fields cannot be one.
+ */
+function customPropertyType(operation, where) {
+  const schema = operation.requestBody && deref(operation.requestBody.schema);
+  const extra = schema?.additionalProperties;
+  if (!schema?.properties || typeof extra !== "object") return undefined;
+  if ("properties" in schema.properties) {
+    throw new Error(`${where}: a body with custom properties cannot name a field \`properties\``);
+  }
+  return astToString(transformSchemaObject(extra, { path: where, ctx: typingContext })).trim();
 }
 
 /** The first of the contract's `servers` not marked `x-internal`: the API itself, over HTTPS. */
@@ -225,10 +283,17 @@ function signature(method) {
   const op = `operations[${JSON.stringify(method.operation.operationId)}]`;
   const parameters = method.pathNames.map((name) => `${name}: PathParameters<${op}>["${name}"]`);
   if (method.body) {
-    parameters.push(`body: RequestBody<${op}>`);
+    const body = `RequestBody<${op}>`;
+    parameters.push(
+      `body: ${method.customProperties ? `WithCustomProperties<${body}, ${method.customProperties}>` : body}`,
+    );
   }
   if (method.query) {
-    parameters.push(`query${method.queryRequired ? "" : "?"}: QueryParameters<${op}>`);
+    const query = `QueryParameters<${op}>`;
+    const group = method.operation.exactlyOneOf?.map((name) => JSON.stringify(name)).join(" | ");
+    parameters.push(
+      `query${method.queryRequired ? "" : "?"}: ${group ? `ExactlyOneOf<${query}, ${group}>` : query}`,
+    );
   }
   parameters.push("options?: RequestOptions");
   const result = method.paginated
@@ -257,12 +322,25 @@ function methodDoc(method) {
       `@param ${parameter.name} ${parameter.description ?? ""} ${pathParameterRule(parameter)}`,
     );
   }
-  if (method.body) lines.push(`@param body ${operation.requestBody.description ?? ""}`.trimEnd());
+  if (method.body) {
+    const custom = method.customProperties
+      ? " Custom contact properties go in `properties`, spread into the body sent."
+      : "";
+    lines.push(`@param body ${operation.requestBody.description ?? ""}${custom}`.trimEnd());
+  }
   if (method.query) {
     const names = operation.queryParameters.map((parameter) => `\`${parameter.name}\``).join(", ");
-    lines.push(`@param query ${names}`);
+    const one = operation.exactlyOneOf
+      ? `; exactly one of ${operation.exactlyOneOf.join(", ")}`
+      : "";
+    lines.push(`@param query ${names}${one}`);
   }
-  lines.push("@param options `signal`, `timeoutMs`, `maxRetries`, `prefer` for this call");
+  const key = operation.idempotencyKey
+    ? `, \`idempotencyKey\` (sent as \`${operation.idempotencyKey.header}\`, the same on every retry; made by the client if left out)`
+    : "";
+  lines.push(
+    `@param options \`signal\`, \`timeoutMs\`, \`maxRetries\`, \`prefer\`${key} for this call`,
+  );
   if (method.paginated) {
     lines.push(
       "@returns Awaited, the first page; iterated with `for await`, every item of every page.",
@@ -293,6 +371,8 @@ function resourcesModule(list, productionUrl) {
         idempotent: operation.idempotent,
         paginated: method.paginated,
         success: method.successType,
+        idempotencyKey: operation.idempotencyKey,
+        customProperties: method.customProperties && true,
       };
       table += `    ${operation.sdkMethod.name}: ${JSON.stringify(descriptor)},\n`;
     }
@@ -301,14 +381,16 @@ function resourcesModule(list, productionUrl) {
   }
   return `${HEADER}import type { OperationDescriptor, RequestOptions } from "./core.js";
 import type {
+  ExactlyOneOf,
   PageItem,
   PathParameters,
   QueryParameters,
   RequestBody,
   SuccessBody,
+  WithCustomProperties,
 } from "./operation-types.js";
 import type { PagePromise } from "./pagination.js";
-import type { operations } from "./schema.gen.js";
+import type { components, operations } from "./schema.gen.js";
 
 /** One namespace per \`x-sdk-method\` namespace, one method per operation. */
 export interface Resources {
@@ -354,6 +436,31 @@ ${body}};
 }
 
 /**
+ * A body for the method from its first named example: as it is, or, for a body with custom
+ * properties, its named fields with the rest under `properties`.
+ */
+function methodBody(method, exampleName) {
+  const id = JSON.stringify(method.operation.operationId);
+  const example = `examples[${id}].request[${JSON.stringify(exampleName)}]`;
+  if (!method.customProperties) return example;
+  const value = method.operation.requestBody.examples[0].value;
+  const named = Object.keys(deref(method.operation.requestBody.schema).properties);
+  const pick = (keep) =>
+    Object.fromEntries(Object.entries(value).filter(([key]) => keep(named.includes(key))));
+  return JSON.stringify({ ...pick((isNamed) => isNamed), properties: pick((isNamed) => !isNamed) });
+}
+
+/** `name: value` for a query parameter, its value the first example of its schema. */
+function queryEntry(operation, name) {
+  const parameter = operation.queryParameters.find((candidate) => candidate.name === name);
+  const example = deref(parameter.schema).examples?.[0];
+  if (example === undefined) {
+    throw new Error(`${operation.operationId}: query parameter ${name} needs an example`);
+  }
+  return `${name}: ${JSON.stringify(example)}`;
+}
+
+/**
  * For every method: a valid call compiles and resolves to the success body; the same call with
  * one fault does not (a missing path parameter, a wrong body, an unknown query parameter).
  */
@@ -369,10 +476,11 @@ function typeTestModule(list) {
     if (method.body && exampleName === undefined) {
       throw new Error(`${method.where}: its request body needs a named example for the type tests`);
     }
-    const body = method.body
-      ? `examples[${id}].request[${JSON.stringify(exampleName)}]`
-      : undefined;
-    const validQuery = method.query ? ["{}"] : [];
+    const body = method.body ? methodBody(method, exampleName) : undefined;
+    const group = operation.exactlyOneOf;
+    const validQuery = method.query
+      ? [group ? `{ ${queryEntry(operation, group[0])} }` : "{}"]
+      : [];
     const args = (parts) => parts.join(", ");
     tests += `describe(${JSON.stringify(`${namespace}.${name}`)}, () => {\n`;
     {
@@ -402,6 +510,15 @@ function typeTestModule(list) {
     ${call}(${args(unknownField)});
     // @ts-expect-error not an object
     ${call}(${args(notObject)});
+  });\n`;
+      }
+      if (group) {
+        const both = group.map((name) => queryEntry(operation, name)).join(", ");
+        tests += `  test("exactly one of ${group.join(", ")}", () => {
+    // @ts-expect-error more than one of the group
+    ${call}(${args([...path, `{ ${both} }`])});
+    // @ts-expect-error none of the group
+    ${call}(${args([...path, "{}"])});
   });\n`;
       }
       const unknownQuery = [...path, ...(body ? [body] : []), "{ queryTheContractLacks: 1 }"];

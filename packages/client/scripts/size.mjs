@@ -10,8 +10,12 @@ import { gzipSync } from "node:zlib";
 import { operations } from "@loops-contract/spec";
 import { build } from "esbuild";
 
-/** The hand-written runtime may weigh at most this share of openapi-fetch's. */
-const RUNTIME_SHARE_OF_OPENAPI_FETCH = 1.23;
+/**
+ * The hand-written runtime may weigh at most this share of openapi-fetch's. 1.33 since sends got
+ * their idempotency keys (a key per call, its check, `IdempotencyKeyReusedError`) and bodies their
+ * `properties`: about 270 B that no smaller code did without.
+ */
+const RUNTIME_SHARE_OF_OPENAPI_FETCH = 1.33;
 /** Each operation's generated method may add at most this much. */
 const BYTES_PER_OPERATION = 40;
 /** The hand-written response validation may weigh at most this share of openapi-fetch's. */

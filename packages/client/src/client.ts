@@ -135,6 +135,11 @@ function bindMethod(send: Send, operation: OperationDescriptor) {
       for (const name of pathNames) input.path[name] = args[index++];
     }
     if (operation.body) input.body = args[index++];
+    if (operation.customProperties) {
+      // Named fields win over a custom property of the same name, as in Loops' own SDK.
+      const { properties, ...named } = Object(input.body);
+      input.body = { ...properties, ...named };
+    }
     if (operation.query) input.query = args[index++] as Record<string, unknown> | undefined;
     const requestOptions = args[index] as RequestOptions | undefined;
     return operation.paginated

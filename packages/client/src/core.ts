@@ -10,6 +10,7 @@ import {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  IdempotencyKeyReusedError,
   InternalServerError,
   LoopsError,
   MethodNotAllowedError,
@@ -37,6 +38,10 @@ export interface OperationDescriptor {
   paginated: boolean;
   /** The JSON type of the 2xx body: an object, or (a bare list) an array. */
   success: "object" | "array";
+  /** `x-idempotency-key`: the header sent with one key per call, the same on each retry of it. */
+  idempotencyKey?: { header: string; maxLength?: number };
+  /** The body takes custom properties: the method takes them apart, as `properties`, and spreads them in. */
+  customProperties?: boolean;
 }
 
 export interface RequestOptions {
@@ -50,6 +55,13 @@ export interface RequestOptions {
    * (`"code=404"`, `"example=noSendingDomain"`). Wins over a `Prefer` in the client's `headers`.
    */
   prefer?: string | undefined;
+  /**
+   * For an operation that takes an idempotency key (the contract's `x-idempotency-key`): the key
+   * sent on every attempt of this call. Left out, the client makes one (`crypto.randomUUID()`).
+   * Longer than the contract allows, or given to any other operation: a `LoopsError`, before any
+   * request.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 export interface OperationInput {
@@ -94,7 +106,7 @@ type RequestAnyPath = (
       query?: Record<string, unknown> | undefined;
     };
     body?: string | undefined;
-    headers: Record<string, string> | undefined;
+    headers: Record<string, string | undefined>;
     bodySerializer: (json: string) => string;
     parseAs: "text";
     fetch: (request: Request) => Promise<Response>;
@@ -115,9 +127,9 @@ export function createSend(options: CoreOptions): Send {
     input: OperationInput,
     json: string | undefined,
     timeoutMs: number,
-    requestOptions: RequestOptions,
+    headers: Record<string, string | undefined>,
+    signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const { signal, prefer } = requestOptions;
     if (signal?.aborted) throw abortError(signal);
     // A timer and a listener rather than AbortSignal.timeout/any: fake timers can drive them in tests.
     const controller = new AbortController();
@@ -136,7 +148,7 @@ export function createSend(options: CoreOptions): Send {
       const { data, response } = await request(operation.method, operation.path, {
         params: { path: input.path, query: input.query },
         body: json,
-        headers: prefer === undefined ? undefined : { Prefer: prefer },
+        headers,
         bodySerializer: serializedOnce,
         parseAs: "text",
         // Hands fetch a plain (url, init): undici streams the body of a `Request` it is given, which
@@ -195,12 +207,24 @@ export function createSend(options: CoreOptions): Send {
     const maxRetries = checkMaxRetries(requestOptions.maxRetries ?? options.maxRetries);
     const retryServerErrors = options.retryOnServerErrors ?? operation.idempotent;
     checkPathParameters(operation, input.path);
+    const key = idempotencyKeyFor(operation, requestOptions.idempotencyKey);
     const json = input.body === undefined ? undefined : JSON.stringify(input.body);
     const { signal } = requestOptions;
+    // Undefined values (no `Prefer`; no key, under the name "undefined") are left out by openapi-fetch.
+    const headers = {
+      Prefer: requestOptions.prefer,
+      [operation.idempotencyKey?.header as string]: key,
+    };
+    // Whether an earlier attempt may have reached Loops: any failure but a 429, which it refused.
+    let reached = false;
     for (let retry = 0; ; retry++) {
       try {
-        return await attempt(operation, input, json, timeoutMs, requestOptions);
+        return await attempt(operation, input, json, timeoutMs, headers, signal);
       } catch (error) {
+        if (reached && key && error instanceof ConflictError) {
+          throw new IdempotencyKeyReusedError(error, key, retry + 1);
+        }
+        reached ||= !(error instanceof RateLimitError);
         const delay =
           retry < maxRetries && error instanceof LoopsError
             ? retryDelayMs(error, retry, retryServerErrors)
@@ -230,6 +254,29 @@ function responseCheck(options: CoreOptions) {
       validateResponse(options, operation.operationId, response, body, statusError);
     })
   );
+}
+
+/** The call's idempotency key: the caller's, checked against the contract, or a new one. */
+function idempotencyKeyFor(
+  operation: OperationDescriptor,
+  given: string | undefined,
+): string | undefined {
+  const declared = operation.idempotencyKey;
+  if (given === undefined) return declared && crypto.randomUUID();
+  const maxLength = declared?.maxLength;
+  if (
+    !declared ||
+    typeof given !== "string" ||
+    !given ||
+    given.length > (maxLength ?? given.length)
+  ) {
+    throw new LoopsError(
+      declared
+        ? `idempotencyKey must be 1 to ${maxLength} characters.`
+        : `${operation.operationId} takes no idempotencyKey.`,
+    );
+  }
+  return given;
 }
 
 /** The pipeline serializes the body once per call, so every attempt sends the same text. */

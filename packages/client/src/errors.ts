@@ -74,8 +74,27 @@ export class MethodNotAllowedError<Body = unknown> extends APIError<Body> {
  * email message update. Never retried by the client: re-read the resource, then decide.
  */
 export class ConflictError<Body = unknown> extends APIError<Body> {
-  override name = "ConflictError" as const;
+  override name: "ConflictError" | "IdempotencyKeyReusedError" = "ConflictError";
   declare readonly status: 409;
+}
+
+/**
+ * 409 on a retry of a call that sent an idempotency key: an earlier attempt of the call reached
+ * Loops (its answer was lost to a timeout, a 5xx or a dropped connection), so Loops most likely
+ * did what it asked. Not retried; sending it again with a new key could do it twice.
+ */
+export class IdempotencyKeyReusedError<Body = unknown> extends ConflictError<Body> {
+  override name = "IdempotencyKeyReusedError" as const;
+  /** The key every attempt of the call sent. */
+  declare readonly idempotencyKey: string;
+  /** The attempts the call made, this one included. */
+  declare readonly attempts: number;
+
+  constructor(conflict: ConflictError<Body>, idempotencyKey: string, attempts: number) {
+    const { headers, body, rawBody } = conflict;
+    super(409, headers, body, rawBody, `${conflict.message} An earlier attempt reached Loops.`);
+    Object.assign(this, { idempotencyKey, attempts });
+  }
 }
 
 /** 413: the request body is over the size the API accepts. */

@@ -16,6 +16,7 @@ export {
   BadRequestError,
   ConflictError,
   type ErrorByStatus,
+  IdempotencyKeyReusedError,
   InternalServerError,
   LoopsError,
   MethodNotAllowedError,
@@ -31,12 +32,14 @@ export {
 export type {
   AtLeastOneField,
   CallInput,
+  ExactlyOneOf,
   OperationError,
   PageItem,
   PathParameters,
   QueryParameters,
   RequestBody,
   SuccessBody,
+  WithCustomProperties,
 } from "./operation-types.js";
 export { PagePromise } from "./pagination.js";
 export type { Resources } from "./resources.gen.js";

@@ -36,6 +36,28 @@ export type SuccessBody<Operation> = Operation extends { responses: infer Respon
     }[keyof Responses & SuccessStatus]
   : never;
 
+/** A body's named fields, without the index signature of its custom properties. */
+type NamedFields<Body> = Body extends unknown
+  ? { [Name in keyof Body as string extends Name ? never : Name]: Body[Name] }
+  : never;
+
+/**
+ * A body that takes custom properties (the contract's `additionalProperties` beside named ones):
+ * its named fields, and the custom ones apart in `properties`, which the method spreads into the
+ * body sent.
+ */
+export type WithCustomProperties<Body, Value> = NamedFields<Body> & {
+  properties?: Record<string, Value>;
+};
+
+/** Parameters of which exactly one is given (the contract's `x-exactly-one-of`). */
+export type ExactlyOneOf<Parameters, Names extends keyof Parameters> = {
+  [Name in Names]: Omit<Parameters, Names> &
+    Required<Pick<Parameters, Name>> & {
+      [Other in Exclude<Names, Name>]?: never;
+    };
+}[Names];
+
 /** An object type that needs at least one of its fields: the contract's `minProperties: 1`. */
 export type AtLeastOneField<Fields> = {
   [Name in keyof Fields]-?: Required<Pick<Fields, Name>> & Fields;

@@ -326,3 +326,41 @@ describe("raw", () => {
     expect(sentRequest(fetch, 1).headers.get("X-Raw-Only")).toBeNull();
   });
 });
+
+describe("a body with custom properties", () => {
+  const saved = () => jsonResponse(200, { success: true, id: "cll6b3i8901a9jx0oyktl2m4u" });
+
+  test("sends properties spread into the body, beside the named fields", async () => {
+    const fetch = scriptedFetch(saved);
+    await clientWith(fetch).contacts.create({
+      email: "ada@example.com",
+      mailingLists: { cm06f5v0e45nf0ml5754o9cix: true },
+      properties: { plan: "pro", seats: 3, referrer: null },
+    });
+    expect(await sentRequest(fetch).json()).toEqual({
+      plan: "pro",
+      seats: 3,
+      referrer: null,
+      email: "ada@example.com",
+      mailingLists: { cm06f5v0e45nf0ml5754o9cix: true },
+    });
+  });
+
+  test("a named field wins over a custom property of its name, as in Loops' SDK", async () => {
+    const fetch = scriptedFetch(saved);
+    await clientWith(fetch).contacts.update({
+      userId: "user_8Hq2",
+      properties: { userId: "someone-else", plan: "team" },
+    });
+    expect(await sentRequest(fetch).json()).toEqual({ userId: "user_8Hq2", plan: "team" });
+  });
+
+  test("without properties, sends the named fields only", async () => {
+    const fetch = scriptedFetch(() => jsonResponse(200, { success: true }));
+    await clientWith(fetch).events.send({ eventName: "signup", email: "ada@example.com" });
+    expect(await sentRequest(fetch).json()).toEqual({
+      eventName: "signup",
+      email: "ada@example.com",
+    });
+  });
+});

@@ -9,6 +9,7 @@ import {
   type components,
   createLoopsClient,
   type ErrorBody,
+  type IdempotencyKeyReusedError,
   type InternalServerError,
   MethodNotAllowedError,
   NotFoundError,
@@ -199,5 +200,75 @@ describe("error bodies are typed per operation and status", () => {
     const caught: unknown = undefined;
     if (caught instanceof NotFoundError) expectTypeOf(caught.body).toBeUnknown();
     if (caught instanceof APIError) expectTypeOf(caught.body).toBeUnknown();
+  });
+});
+
+describe("custom contact properties go apart, in properties", () => {
+  test("beside the named fields, each a string, number, boolean or null", () => {
+    loops.contacts.create({
+      email: "ada@example.com",
+      mailingLists: { cm06f5v0e45nf0ml5754o9cix: true },
+      properties: { plan: "pro", seats: 3, trial: false, referrer: null },
+    });
+    loops.contacts.update({ userId: "user_8Hq2", properties: { plan: "team" } });
+    loops.events.send({
+      eventName: "signup",
+      email: "ada@example.com",
+      properties: { plan: "pro" },
+    });
+  });
+
+  test("a custom property holding an object or an array does not compile", () => {
+    // @ts-expect-error an object is no custom property value
+    loops.contacts.create({ email: "ada@example.com", properties: { plan: {} } });
+    // @ts-expect-error an array is no custom property value
+    loops.events.send({ eventName: "signup", email: "a@example.com", properties: { tags: ["a"] } });
+  });
+
+  test("a custom property at the top level does not compile: it goes in properties", () => {
+    // @ts-expect-error not a field of the body
+    loops.contacts.create({ email: "ada@example.com", plan: "pro" });
+  });
+
+  test("named fields keep their own types", () => {
+    // @ts-expect-error mailingLists maps list IDs to booleans
+    loops.contacts.create({ email: "ada@example.com", mailingLists: { list: "yes" } });
+    // @ts-expect-error an update needs email or userId
+    loops.contacts.update({ firstName: "Ada" });
+  });
+});
+
+describe("where the contract takes exactly one of email and userId", () => {
+  test("one compiles", () => {
+    loops.contacts.delete({ email: "ada@example.com" });
+    loops.contacts.delete({ userId: "user_8Hq2" });
+    loops.contacts.find({ userId: "user_8Hq2" });
+    loops.contacts.getSuppression({ email: "ada@example.com" });
+    loops.contacts.removeSuppression({ userId: "user_8Hq2" });
+  });
+
+  test("both, or neither, does not", () => {
+    // @ts-expect-error both identifiers
+    loops.contacts.delete({ email: "ada@example.com", userId: "user_8Hq2" });
+    // @ts-expect-error neither identifier
+    loops.contacts.delete({});
+    // @ts-expect-error both identifiers
+    loops.contacts.find({ email: "ada@example.com", userId: "user_8Hq2" });
+    // @ts-expect-error neither identifier
+    loops.contacts.getSuppression({});
+    // @ts-expect-error the query is required
+    loops.contacts.removeSuppression();
+  });
+});
+
+describe("idempotent sends", () => {
+  test("take an idempotencyKey; a 409 on a retry is an IdempotencyKeyReusedError", () => {
+    loops.transactional.send(
+      { transactionalId: "clfq6dinn000yl70fgwwyp82l", email: "ada@example.com" },
+      { idempotencyKey: "welcome-user_8Hq2" },
+    );
+    expectTypeOf<IdempotencyKeyReusedError>().toExtend<ConflictError>();
+    expectTypeOf<IdempotencyKeyReusedError["idempotencyKey"]>().toEqualTypeOf<string>();
+    expectTypeOf<IdempotencyKeyReusedError["attempts"]>().toEqualTypeOf<number>();
   });
 });

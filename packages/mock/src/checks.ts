@@ -1,6 +1,6 @@
 // The engine's checks, each a step over the request context. Their order is the engine's list
 // (engine.ts); each names what it refuses and why.
-import type { Operation, SecurityScheme } from "@loops-contract/spec";
+import type { Operation, Parameter, SecurityScheme } from "@loops-contract/spec";
 import { parse as parseContentType } from "content-type";
 import { messageReply, type Reply, type RequestContext, type Step } from "./context.js";
 import type { ServedDocument } from "./documents.js";
@@ -145,15 +145,34 @@ function typed(types: string[], raw: string): unknown {
   return raw;
 }
 
-/** Path and query parameters against their schemas: 400 naming the first fault. */
+const placeOf = { path: "path parameter", query: "query parameter", header: "header" } as const;
+
+/** The values a request gives a parameter: none, one, or (a repeated query parameter) several. */
+function valuesOf(
+  context: RequestContext,
+  parameter: Parameter,
+  pathParameters: Record<string, string>,
+): string[] {
+  if (parameter.in === "path") return [pathParameters[parameter.name] ?? ""];
+  if (parameter.in === "query") return context.url.searchParams.getAll(parameter.name);
+  const value = context.request.headers.get(parameter.name);
+  return value === null ? [] : [value];
+}
+
+/**
+ * Path, query and header parameters against their schemas, then the operation's
+ * `x-exactly-one-of`: 400 naming the first fault.
+ */
 export const parametersValid: Step = forOperation((context, { operation, pathParameters }) => {
   const { document } = context;
-  for (const parameter of [...operation.pathParameters, ...operation.queryParameters]) {
-    const where = parameter.in === "path" ? "path parameter" : "query parameter";
-    const values =
-      parameter.in === "path"
-        ? [pathParameters[parameter.name] ?? ""]
-        : context.url.searchParams.getAll(parameter.name);
+  const parameters = [
+    ...operation.pathParameters,
+    ...operation.queryParameters,
+    ...operation.headerParameters,
+  ];
+  for (const parameter of parameters) {
+    const where = placeOf[parameter.in];
+    const values = valuesOf(context, parameter, pathParameters);
     if (values.length === 0) {
       if (!parameter.required) continue;
       return messageReply(
@@ -168,7 +187,19 @@ export const parametersValid: Step = forOperation((context, { operation, pathPar
     const faults = document.explain(parameter.schemaPointer, value, parameter.name);
     return messageReply(context, 400, `Invalid request: ${where} ${faults.join("; ")}.`);
   }
-  return undefined;
+  const group = operation.exactlyOneOf;
+  if (group === undefined) return undefined;
+  const given = parameters.filter(
+    (parameter) =>
+      group.includes(parameter.name) && valuesOf(context, parameter, pathParameters).length > 0,
+  );
+  if (given.length === 1) return undefined;
+  const got = given.length === 0 ? "none" : given.map((parameter) => parameter.name).join(" and ");
+  return messageReply(
+    context,
+    400,
+    `Invalid request: send exactly one of ${group.join(", ")}; got ${got}.`,
+  );
 });
 
 type BodyCheck = { ok: true; body: unknown } | { ok: false; fault: string };

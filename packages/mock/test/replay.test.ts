@@ -1,6 +1,7 @@
 // The contract's examples replayed as Postman, Portman and Newman replay them when pointed at the
 // document: every operation in the bundle's order, its first named request example, path
-// parameters from their schema's examples, required query parameters only, all on one key of the
+// parameters from their schema's examples, required query parameters only (and one of an
+// `x-exactly-one-of` group), all on one key of the
 // default (stateful) mock. The examples must tell one story the sandbox can follow.
 import {
   deref,
@@ -36,9 +37,11 @@ function requestOf(operation: Operation, key: string): Request {
       throw new Error(`${operation.operationId} does not declare ${name}`);
     return encodeURIComponent(exampleValue(operation, name, parameter.schema));
   });
+  // Of an `x-exactly-one-of` group, the first too: a replaying tool must be told to send one.
+  const chosen = operation.exactlyOneOf?.[0];
   const query = new URLSearchParams(
     operation.queryParameters
-      .filter((parameter) => parameter.required)
+      .filter((parameter) => parameter.required || parameter.name === chosen)
       .map((parameter) => [
         parameter.name,
         exampleValue(operation, parameter.name, parameter.schema),

@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { createAjv, type JsonObject, operations, validatorAt } from "@loops-contract/spec";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createMockFetch, type MockFetch } from "../dist/index.js";
+import { oneOfGroup } from "./support/requests.js";
 import {
   call,
   exampleBody,
@@ -751,6 +752,7 @@ describe("validated answers", () => {
       const answer = await call(mock, key, operation, {
         id: ids[resource] ?? "",
         ...(operation.requestBody ? { body } : {}),
+        query: oneOfGroup(operation),
       });
       expect(answer.status, `${operation.operationId}: ${answer.text}`).toBeLessThan(300);
       const success = operation.responses.find((r) => r.status === String(answer.status));

@@ -454,9 +454,12 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
       status,
       assertionResults.length > 0,
     ]);
-    // sandbox.test.ts: three ways (HTTP, fetch, MSW), two clients each; then every recipe.
+    // sandbox.test.ts: three ways (HTTP, fetch, MSW), two clients each; signup.test.ts: an app's
+    // sign-up with each client; then every recipe.
     expect(files.sort()).toEqual(
-      ["sandbox.test.ts", ...recipeTests].sort().map((file) => [file, "passed", true]),
+      ["sandbox.test.ts", "signup.test.ts", ...recipeTests]
+        .sort()
+        .map((file) => [file, "passed", true]),
     );
   });
 });

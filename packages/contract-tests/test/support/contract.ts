@@ -65,12 +65,22 @@ export function examplePathParameters(operation: Operation): Record<string, stri
   );
 }
 
+/**
+ * The query an operation needs by default: of an `x-exactly-one-of` group, its first parameter, set
+ * to its example (the operation refuses both and neither); `{}` for any other operation.
+ */
+export function exampleQuery(operation: Operation): Record<string, string> {
+  const name = operation.exactlyOneOf?.[0];
+  const parameter = operation.queryParameters.find((candidate) => candidate.name === name);
+  return parameter ? { [parameter.name]: String(parameterExample(parameter) ?? opaqueId) } : {};
+}
+
 /** The request URL: path parameters percent-encoded, query parameters appended. */
 export function urlFor(
   baseUrl: string,
   operation: Operation,
   pathParameters: Record<string, string> = examplePathParameters(operation),
-  query: Record<string, string> = {},
+  query: Record<string, string> = exampleQuery(operation),
 ): string {
   const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = pathParameters[name];

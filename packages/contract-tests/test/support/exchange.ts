@@ -19,6 +19,7 @@ import { expect, inject } from "vitest";
 import {
   documentedResponse,
   examplePathParameters,
+  exampleQuery,
   label,
   type Operation,
   urlFor,
@@ -162,7 +163,7 @@ function methodArguments(operation: Operation, input: CallInput): unknown[] {
   const names = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
   const args: unknown[] = names.map((name) => pathParameters[name]);
   if (operation.requestBody) args.push(input.body);
-  if (operation.queryParameters.length > 0) args.push(input.query ?? {});
+  if (operation.queryParameters.length > 0) args.push(input.query ?? exampleQuery(operation));
   return args;
 }
 

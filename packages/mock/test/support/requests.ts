@@ -21,7 +21,19 @@ export function concretePath(operation: Operation): string {
     const value = exampleValue(parameter.schemaPointer);
     if (parameter.required) query.set(parameter.name, value ?? "1");
   }
+  for (const [name, value] of Object.entries(oneOfGroup(operation))) query.set(name, value);
   return query.size > 0 ? `${path}?${query}` : path;
+}
+
+/**
+ * The query an operation with an `x-exactly-one-of` group needs: the group's first parameter, set
+ * to its schema's example (or a stand-in); `{}` for any other operation.
+ */
+export function oneOfGroup(operation: Operation): Record<string, string> {
+  const name = operation.exactlyOneOf?.[0];
+  const parameter = operation.queryParameters.find((candidate) => candidate.name === name);
+  if (parameter === undefined) return {};
+  return { [parameter.name]: exampleValue(parameter.schemaPointer) ?? "1" };
 }
 
 /** A body the operation accepts: its first named example, or nothing if it takes no body. */
