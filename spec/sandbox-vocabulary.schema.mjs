@@ -58,7 +58,20 @@ export default {
       properties: {
         resource: { type: "string", pattern: "^[a-z][A-Za-z0-9]*$" },
         action: { $ref: "#/$defs/SandboxAction" },
-        answer: nonEmpty,
+        answer: {
+          type: "string",
+          minLength: 1,
+          description:
+            "The named 200 example the operation answers with, its `id` set to the record's, instead of the record itself.",
+        },
+        // `upsert`'s refusals: nothing matches and the body cannot create; the identifiers name two.
+        unknown: refusal,
+        ambiguous: refusal,
+        log: {
+          ...fieldList,
+          description:
+            "Body fields the request records in the key's log instead of writing them to the record.",
+        },
         dailyQuota: {
           type: "object",
           additionalProperties: false,
@@ -70,16 +83,36 @@ export default {
           },
         },
       },
-      // Only `inspect` answers with an example and may count a quota; it must name the example.
-      if: { properties: { action: { const: "inspect" } } },
-      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
-      then: { required: ["answer"], properties: { answer: true } },
-      else: { properties: { answer: false, dailyQuota: false } },
+      allOf: [
+        {
+          // `inspect` answers with an example (it must name one) and may count a quota.
+          if: { properties: { action: { const: "inspect" } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: { required: ["answer"], properties: { answer: true } },
+          else: { properties: { dailyQuota: false } },
+        },
+        {
+          // Only an `upsert` finds what it writes by identifiers, so only it can miss or match two.
+          if: { properties: { action: { const: "upsert" } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: {
+            required: ["unknown", "ambiguous"],
+            properties: { unknown: true, ambiguous: true },
+          },
+          else: { properties: { unknown: false, ambiguous: false } },
+        },
+        {
+          // Reads and lists answer records: an example instead would hide them.
+          if: { properties: { action: { enum: ["read", "list", "find"] } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: { properties: { answer: false, log: false } },
+        },
+      ],
     },
     SandboxAction: {
       title: "SandboxAction",
       description: "What the operation does to its resource; the mock has one handler for each.",
-      enum: ["create", "read", "update", "list", "inspect"],
+      enum: ["create", "read", "update", "list", "inspect", "find", "upsert", "delete"],
     },
     SandboxModel: {
       title: "SandboxModel",
@@ -184,6 +217,37 @@ export default {
         },
         reserved: refusalWith({ match: someFields }),
         unique: { type: "object", additionalProperties: refusal },
+        identifiers: { $ref: "#/$defs/SandboxIdentifiers" },
+        flagMaps: {
+          type: "object",
+          description:
+            "`field: reference`: a map of ids to booleans, `true` adding the id and `false` removing it; an id the key does not hold in `resource` is refused.",
+          additionalProperties: {
+            type: "object",
+            additionalProperties: false,
+            required: ["resource", "status", "example"],
+            properties: { resource: name, status: clientError, example: name },
+          },
+        },
+      },
+    },
+    SandboxIdentifiers: {
+      title: "SandboxIdentifiers",
+      description:
+        "The fields, each `unique`, that `find`, `upsert` and `delete` name a record by, in the body or as query parameters of the same name.",
+      type: "object",
+      additionalProperties: false,
+      required: ["fields", "creates", "both", "none"],
+      properties: {
+        fields: { type: "array", items: name, minItems: 1 },
+        creates: {
+          type: "string",
+          minLength: 1,
+          description: "The identifier an `upsert` needs to create the record it did not find.",
+        },
+        // `find` and `delete` take exactly one identifier: more than one, or none.
+        both: refusal,
+        none: refusal,
       },
     },
     SandboxSchedule: {

@@ -69,6 +69,58 @@ function checkListAnswer(pagination, entry, problem) {
   }
 }
 
+/** The record's schema: a read's answer, else the items of a find's or a bare list's answer. */
+function recordSchemaOf(operations) {
+  const read = operations.find((entry) => entry.declared.action === "read");
+  if (read) return successSchema(read.operation);
+  for (const action of ["find", "list"]) {
+    const items = operations
+      .map((entry) => entry.declared.action === action && successSchema(entry.operation))
+      .find((schema) => schema?.type === "array")?.items;
+    if (items) return items;
+  }
+  return undefined;
+}
+
+/**
+ * The identifiers are fields of the record; each operation that names a record by them documents
+ * the refusals it can give: `find` and `delete` both and none, `upsert` none.
+ */
+function checkIdentifiers(identifiers, operations, field, problem, at) {
+  for (const [index, key] of identifiers.fields.entries())
+    field(key, ["identifiers", "fields", index]);
+  if (!identifiers.fields.includes(identifiers.creates))
+    problem(`identifiers.creates '${identifiers.creates}' is not one of its fields.`, [
+      ...at,
+      "identifiers",
+      "creates",
+    ]);
+  for (const entry of operations) {
+    const action = entry.declared.action;
+    const needed = { find: ["both", "none"], delete: ["both", "none"] }[action] ?? [];
+    for (const key of needed) {
+      const refusal = identifiers[key];
+      if (!exampleNames(entry.operation, refusal.status).includes(refusal.example))
+        problem(
+          `identifiers.${key} '${refusal.example}' is no named ${refusal.status} example of ${entry.method.toUpperCase()} ${entry.path}, which takes exactly one identifier.`,
+          [...at, "identifiers", key, "example"],
+        );
+    }
+  }
+}
+
+/** An operation's own refusals (`unknown`, `ambiguous`) are examples it documents. */
+function checkOperationRefusals(entry, problem) {
+  for (const key of ["unknown", "ambiguous"]) {
+    const refusal = entry.declared[key];
+    if (refusal && !exampleNames(entry.operation, refusal.status).includes(refusal.example))
+      problem(
+        `x-sandbox ${key} names '${refusal.example}', which is no named ${refusal.status} example of this operation.`,
+        [...entry.where, key, "example"],
+      );
+  }
+}
+
 export default function sandboxReferences(document) {
   const model = document?.["x-sandbox-model"];
   if (!model || typeof model.resources !== "object") return [];
@@ -99,6 +151,7 @@ export default function sandboxReferences(document) {
         [...where, "answer"],
       );
     }
+    checkOperationRefusals({ ...entry, declared, where }, problem);
     const quota = declared.dailyQuota;
     if (quota && !exampleNames(entry.operation, quota.status).includes(quota.example)) {
       problem(
@@ -111,14 +164,17 @@ export default function sandboxReferences(document) {
   for (const [name, resource] of Object.entries(model.resources)) {
     const at = ["x-sandbox-model", "resources", name];
     const operations = byResource.get(name) ?? [];
-    const read = operations.find((entry) => entry.declared.action === "read");
-    if (!read) {
-      problem(`Resource '${name}' has no operation with x-sandbox action 'read'.`, at);
+    const recordSchema = recordSchemaOf(operations);
+    if (!recordSchema) {
+      problem(
+        `Resource '${name}' has no operation with x-sandbox action 'read', 'find' or a bare 'list' to give its record's schema.`,
+        at,
+      );
       continue;
     }
     const fields = new Set(
       [
-        ...propertiesOf(successSchema(read.operation)),
+        ...propertiesOf(recordSchema),
         ...operations.flatMap((entry) =>
           propertiesOf(entry.operation.requestBody?.content?.["application/json"]?.schema),
         ),
@@ -141,7 +197,9 @@ export default function sandboxReferences(document) {
         );
       }
     };
-    const withId = operations.filter((entry) => entry.path.includes("{"));
+    const withId = operations.filter(
+      (entry) => entry.path.includes("{") || entry.declared.action === "delete",
+    );
     for (const entry of withId) {
       if (!exampleNames(entry.operation, 404).includes(resource.notFound)) {
         problem(
@@ -215,6 +273,27 @@ export default function sandboxReferences(document) {
       refusal(resource.ownerLock, ["ownerLock"]);
     }
     if (resource.reserved) refusal(resource.reserved, ["reserved"]);
+    if (resource.identifiers)
+      checkIdentifiers(resource.identifiers, operations, field, problem, at);
+    for (const [key, reference] of Object.entries(resource.flagMaps ?? {})) {
+      field(key, ["flagMaps", key]);
+      if (!(reference.resource in model.resources))
+        problem(`flagMaps names the undeclared resource '${reference.resource}'.`, [
+          ...at,
+          "flagMaps",
+          key,
+          "resource",
+        ]);
+      for (const entry of operations.filter((w) =>
+        ["create", "update", "upsert"].includes(w.declared.action),
+      )) {
+        if (!exampleNames(entry.operation, reference.status).includes(reference.example))
+          problem(
+            `flagMaps '${key}' refuses with '${reference.example}', which is no named ${reference.status} example of ${entry.method.toUpperCase()} ${entry.path}, a write of it.`,
+            [...at, "flagMaps", key, "example"],
+          );
+      }
+    }
     const companion = resource.companion;
     if (companion) {
       field(companion.idField, ["companion", "idField"]);

@@ -6,6 +6,7 @@ import {
   contract as document,
   getOperation,
   operations,
+  sandboxModel,
   schemaValidator,
   validatorAt,
 } from "@loops-contract/spec";
@@ -174,9 +175,50 @@ describe("the operations", () => {
     expect(getOperation("createContact").description).toMatch(/`409`/);
   });
 
-  test.each(APP_IDS)("%s is answered from its examples: x-sandbox is false", (id) => {
-    expect(raw(id)["x-sandbox"]).toBe(false);
-    expect(getOperation(id).sandbox).toBeUndefined();
+  const KEPT: Record<string, [string, string]> = {
+    createContact: ["contact", "create"],
+    updateContact: ["contact", "upsert"],
+    findContact: ["contact", "find"],
+    deleteContact: ["contact", "delete"],
+    sendEvent: ["contact", "upsert"],
+    listMailingLists: ["mailingList", "list"],
+  };
+  test.each(APP_IDS)(
+    "%s is kept by the sandbox as SANDBOX.md says, or answered from its examples",
+    (id) => {
+      const kept = KEPT[id];
+      if (kept === undefined) {
+        expect(raw(id)["x-sandbox"]).toBe(false);
+        expect(getOperation(id).sandbox).toBeUndefined();
+      } else {
+        expect(getOperation(id).sandbox).toMatchObject({ resource: kept[0], action: kept[1] });
+      }
+    },
+  );
+
+  test("the sandbox's contact follows the facts: email and userId unique (409), find, delete and update by them, a new contact's defaults", () => {
+    const contact = sandboxModel?.resources.contact;
+    expect(contact?.identifiers).toMatchObject({ fields: ["email", "userId"], creates: "email" });
+    for (const field of ["email", "userId"]) {
+      expect(contact?.unique?.[field]).toMatchObject({ status: 409, example: "contactExists" });
+    }
+    expect(contact?.defaults).toEqual({
+      source: "API",
+      subscribed: true,
+      userGroup: "",
+      mailingLists: {},
+    });
+    expect(contact?.flagMaps?.mailingLists?.resource).toBe("mailingList");
+    // An event records its own fields and updates the contact with the rest; a userId alone that
+    // names no contact is the 400 example the facts give.
+    expect(getOperation("sendEvent").sandbox).toMatchObject({
+      log: ["eventName", "eventProperties"],
+      unknown: { status: 400, example: "contactNotFound" },
+    });
+    expect(Object.values(exampleValues("sendEvent", "400"))).toContainEqual({
+      success: false,
+      message: "Contact not found.",
+    });
   });
 
   test("only listPublishedTransactionalEmails is deprecated, as Loops says", () => {

@@ -11,6 +11,7 @@ import {
   type Refusal,
   resolve,
   type SandboxAction,
+  type SandboxIdentifiers,
   type SandboxModel,
   type SandboxPagination,
   type SandboxResource,
@@ -44,6 +45,8 @@ export interface SandboxControls {
   advanceClock(apiKey: string, milliseconds: number): number;
   /** Returns the key (or, without one, every key) to the seed. */
   reset(apiKey?: string): void;
+  /** What the key's requests recorded beside their records (events, sends), oldest first. */
+  log(apiKey: string): Array<Record<string, unknown>>;
 }
 
 /** The controls of a sandbox, or of none: then they say so. */
@@ -56,6 +59,7 @@ export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
     advanceClock: (apiKey, milliseconds) =>
       sandbox ? sandbox.advanceClock(apiKey, milliseconds) : stateless(),
     reset: (apiKey) => void (sandbox ? sandbox.reset(apiKey) : stateless()),
+    log: (apiKey) => (sandbox ? sandbox.log(apiKey) : stateless()),
   };
 }
 
@@ -95,6 +99,35 @@ class Collection {
   readonly #seeded: StoredRecord[] = [];
   #created: StoredRecord[] = [];
   #head = 0;
+  /** Per unique field, the record holding each value: a lookup or a uniqueness check is one get. */
+  readonly #indexes = new Map<string, Map<string, StoredRecord>>();
+
+  constructor(uniqueFields: readonly string[]) {
+    for (const field of uniqueFields) this.#indexes.set(field, new Map());
+  }
+
+  /** The record whose unique `field` holds `value`; `null` and absent values are never indexed. */
+  findBy(field: string, value: unknown): StoredRecord | undefined {
+    return value === null || value === undefined
+      ? undefined
+      : this.#indexes.get(field)?.get(JSON.stringify(value));
+  }
+
+  #index(record: StoredRecord, add: boolean): void {
+    for (const [field, index] of this.#indexes) {
+      const value = record.value[field];
+      if (value === null || value === undefined) continue;
+      if (add) index.set(JSON.stringify(value), record);
+      else index.delete(JSON.stringify(value));
+    }
+  }
+
+  /** Gives a stored record its new value, its index entries moved with it. */
+  replace(record: StoredRecord, value: JsonObject): void {
+    this.#index(record, false);
+    record.value = value;
+    this.#index(record, true);
+  }
 
   get size(): number {
     return this.#seeded.length + this.#created.length - this.#head;
@@ -119,6 +152,7 @@ class Collection {
   add(record: StoredRecord): void {
     (record.seed ? this.#seeded : this.#created).push(record);
     this.byId.set(String(record.value.id), record);
+    this.#index(record, true);
   }
 
   /** The oldest created record, or `undefined` when only the seed is left. */
@@ -126,10 +160,12 @@ class Collection {
     return this.#created[this.#head];
   }
 
+  /** Removes a created record (a seeded one stays: eviction never takes the seed). */
   remove(id: string): void {
     const record = this.byId.get(id);
     if (record === undefined || record.seed) return;
     this.byId.delete(id);
+    this.#index(record, false);
     if (record === this.#created[this.#head]) {
       this.#created[this.#head] = undefined as unknown as StoredRecord;
       this.#head += 1;
@@ -142,6 +178,19 @@ class Collection {
     }
     const index = this.#created.indexOf(record, this.#head);
     if (index >= 0) this.#created.splice(index, 1);
+  }
+
+  /** Removes any record, seeded or created, as a delete request does. */
+  delete(record: StoredRecord): void {
+    if (!record.seed) {
+      this.remove(String(record.value.id));
+      return;
+    }
+    const index = this.#seeded.indexOf(record);
+    if (index < 0) return;
+    this.#seeded.splice(index, 1);
+    this.byId.delete(String(record.value.id));
+    this.#index(record, false);
   }
 
   /** The position of the last record whose seq is at most `seq`, or -1. */
@@ -167,14 +216,19 @@ interface KeyState {
   nextSeq: number;
   collections: Map<string, Collection>;
   quota: Map<string, { day: string; used: number }>;
+  /** What requests recorded beside their records (an operation's `log` fields), oldest first. */
+  log: JsonObject[];
 }
 
 interface ResourcePlan {
   name: string;
   rules: SandboxResource;
-  read: Operation;
-  /** JSON pointer of the record's schema (the read answer's). */
+  /** The operation that reads one record by id, for a resource that has one. */
+  read: Operation | undefined;
+  /** JSON pointer of the record's schema (the read answer's, or an item of a find's or a list's). */
   schemaPointer: string;
+  /** The fields the record's schema declares; any other is a custom one, which `null` removes. */
+  declaredFields: Set<string>;
   /** Top-level fields whose schema is a date-time, moved with the key's clock when seeded. */
   timeFields: string[];
 }
@@ -278,7 +332,9 @@ function merged(rules: SandboxResource, stored: JsonObject, body: JsonObject): J
   const next: JsonObject = structuredClone(stored);
   for (const [field, value] of Object.entries(body)) {
     if (field === rules.revision?.expectedField) continue;
-    if (rules.patchMaps?.includes(field) && isObject(value)) {
+    if (rules.flagMaps?.[field] !== undefined && isObject(value)) {
+      next[field] = withFlags(next[field], value);
+    } else if (rules.patchMaps?.includes(field) && isObject(value)) {
       const map: JsonObject = isObject(next[field]) ? (next[field] as JsonObject) : {};
       for (const [name, entry] of Object.entries(value)) {
         if (entry === null) delete map[name];
@@ -295,6 +351,30 @@ function merged(rules: SandboxResource, stored: JsonObject, body: JsonObject): J
     for (const other of cleared) if (!(other in body)) next[other] = null;
   }
   return next;
+}
+
+/** A flag map with `true` entries added and `false` ones removed: only `true` entries are kept. */
+function withFlags(stored: unknown, flags: JsonObject): JsonObject {
+  const map: JsonObject = isObject(stored) ? structuredClone(stored) : {};
+  for (const [name, flag] of Object.entries(flags)) {
+    if (flag === true) map[name] = true;
+    else delete map[name];
+  }
+  return map;
+}
+
+/** The value without the custom (undeclared) fields set to `null`: `null` clears one. */
+function withoutCleared(plan: ResourcePlan, value: JsonObject): JsonObject {
+  for (const [field, entry] of Object.entries(value)) {
+    if (entry === null && !plan.declaredFields.has(field)) delete value[field];
+  }
+  return value;
+}
+
+/** The JSON pointer of the record an operation's 2xx answer holds, an array's item if a list. */
+function recordPointer(operation: Operation): string {
+  const { pointer, node } = resolve(successOf(operation).body.schemaPointer);
+  return node.type === "array" ? resolve(`${pointer}/items`).pointer : pointer;
 }
 
 /** A page of a list, under the field names `x-sandbox-model.pagination` gives each part. */
@@ -334,15 +414,26 @@ export class Sandbox {
     this.#now = options.now ?? Date.now;
     this.#examplesNow = Date.parse(this.#model.examplesNow);
     for (const [name, rules] of Object.entries(this.#model.resources)) {
-      const read = contractOperations.find(
-        (operation) => operation.sandbox?.resource === name && operation.sandbox.action === "read",
-      );
-      if (read === undefined) throw new ContractError(`Resource ${name} has no read operation`);
-      const schemaPointer = successOf(read).body.schemaPointer;
-      const timeFields = [...schemaProperties(schemaPointer)]
+      const actions: SandboxAction[] = ["read", "find", "list"];
+      const source = actions
+        .map((action) =>
+          contractOperations.find(
+            (operation) =>
+              operation.sandbox?.resource === name && operation.sandbox.action === action,
+          ),
+        )
+        .find((operation) => operation !== undefined);
+      if (source === undefined) {
+        throw new ContractError(`Resource ${name} has no read, find or list operation`);
+      }
+      const schemaPointer = recordPointer(source);
+      const properties = schemaProperties(schemaPointer);
+      const timeFields = [...properties]
         .filter(([, schema]) => schema.format === "date-time")
         .map(([field]) => field);
-      this.#plans.set(name, { name, rules, read, schemaPointer, timeFields });
+      const declaredFields = new Set(properties.keys());
+      const read = source.sandbox?.action === "read" ? source : undefined;
+      this.#plans.set(name, { name, rules, read, schemaPointer, declaredFields, timeFields });
     }
     this.#buildSeed();
   }
@@ -391,7 +482,15 @@ export class Sandbox {
     update: (plan, state, call) => this.#update(plan, state, call),
     list: (plan, state, call) => this.#list(plan, state, call),
     inspect: (plan, state, call) => this.#inspect(plan, state, call),
+    find: (plan, state, call) => this.#findByIdentifier(plan, state, call),
+    upsert: (plan, state, call) => this.#upsert(plan, state, call),
+    delete: (plan, state, call) => this.#delete(plan, state, call),
   };
+
+  /** What the key's requests recorded beside their records (`log`), oldest first. */
+  log(key: string): JsonObject[] {
+    return structuredClone(this.#state(key).log);
+  }
 
   answer(call: SandboxCall): SandboxAnswer {
     const declared = call.operation.sandbox;
@@ -430,7 +529,7 @@ export class Sandbox {
       const sources = contractOperations.filter(
         (operation) =>
           operation.sandbox?.resource === plan.name &&
-          (operation.sandbox.action === "list" || operation.sandbox.action === "read"),
+          ["list", "find", "read"].includes(operation.sandbox.action),
       );
       sources.sort(
         (a, b) => Number(b.sandbox?.action === "list") - Number(a.sandbox?.action === "list"),
@@ -486,7 +585,7 @@ export class Sandbox {
 
   /** The records an answer of `operation` holds: a list's items, or the one record read. */
   #recordsIn(operation: Operation, answer: unknown): unknown[] {
-    if (operation.sandbox?.action !== "list") return [answer];
+    if (operation.sandbox?.action === "read") return [answer];
     if (Array.isArray(answer)) return answer;
     const items = isObject(answer) ? answer[this.#model.pagination.itemsField] : undefined;
     return Array.isArray(items) ? items : [];
@@ -496,7 +595,8 @@ export class Sandbox {
     const companion = owner.rules.companion;
     if (companion === undefined) throw new ContractError(`${owner.name} has no companion`);
     const plan = this.#plan(companion.resource);
-    const example = successOf(plan.read).body.examples.find((e) => e.name === companion.example);
+    const examples = plan.read ? successOf(plan.read).body.examples : [];
+    const example = examples.find((e) => e.name === companion.example);
     if (!isObject(example?.value)) {
       throw new ContractError(`No example ${companion.example} to make a ${plan.name} from`);
     }
@@ -517,10 +617,10 @@ export class Sandbox {
       this.#keys.set(key, state);
       return state;
     }
-    state = { offset: 0, nextSeq: 1, collections: new Map(), quota: new Map() };
+    state = { offset: 0, nextSeq: 1, collections: new Map(), quota: new Map(), log: [] };
     const shift = this.#wallTime() - this.#examplesNow;
     for (const plan of this.#plans.values()) {
-      const collection = new Collection();
+      const collection = new Collection(Object.keys(plan.rules.unique ?? {}));
       for (const seeded of this.#seed.get(plan.name) ?? []) {
         const value = structuredClone(seeded);
         for (const field of plan.timeFields) value[field] = this.#shifted(value[field], shift);
@@ -578,9 +678,8 @@ export class Sandbox {
   }
 
   #find(plan: ResourcePlan, state: KeyState, call: SandboxCall, now: number): StoredRecord {
-    const idParameter = plan.read.pathParameters.at(-1)?.name;
-    const ownParameter = call.operation.pathParameters.at(-1)?.name;
-    const id = call.pathParameters[ownParameter ?? idParameter ?? ""];
+    const idParameter = call.operation.pathParameters.at(-1)?.name;
+    const id = call.pathParameters[idParameter ?? ""];
     const record = id === undefined ? undefined : this.#collection(state, plan.name).byId.get(id);
     if (record === undefined) {
       throw this.#refuse(call, { status: 404, example: plan.rules.notFound }, {});
@@ -650,13 +749,18 @@ export class Sandbox {
         throw this.#refuse(call, reference, body);
       }
     }
-    for (const [field, rule] of Object.entries(rules.unique ?? {})) {
-      if (!(field in body)) continue;
-      for (const other of this.#collection(state, plan.name)) {
-        if (other !== self && sameJson(other.value[field], body[field])) {
-          throw this.#refuse(call, rule, body);
-        }
+    for (const [field, reference] of Object.entries(rules.flagMaps ?? {})) {
+      const flags = body[field];
+      if (!isObject(flags)) continue;
+      const targets = this.#collection(state, reference.resource);
+      if (Object.keys(flags).some((id) => !targets.byId.has(id))) {
+        throw this.#refuse(call, reference, body);
       }
+    }
+    const collection = this.#collection(state, plan.name);
+    for (const [field, rule] of Object.entries(rules.unique ?? {})) {
+      const other = field in body ? collection.findBy(field, body[field]) : undefined;
+      if (other !== undefined && other !== self) throw this.#refuse(call, rule, body);
     }
     const schedule = rules.schedule;
     const scheduling = schedule && body[schedule.field];
@@ -671,9 +775,20 @@ export class Sandbox {
   }
 
   #create(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
-    const body = isObject(call.body) ? call.body : {};
+    const body = this.#writable(call);
     const now = this.now(call.key);
     this.#checkWrite(plan, state, call, body, undefined, now);
+    return this.#insert(plan, state, call, body, now);
+  }
+
+  /** A new record from a checked body, stored once its answer is known to fit the contract. */
+  #insert(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    body: JsonObject,
+    now: number,
+  ): SandboxAnswer {
     const rules = plan.rules;
     const at = new Date(now).toISOString();
     const value: JsonObject = structuredClone(rules.defaults ?? {});
@@ -681,6 +796,10 @@ export class Sandbox {
       value[field] = this.#reservedId(state, target);
     }
     Object.assign(value, structuredClone(body));
+    for (const field of Object.keys(rules.flagMaps ?? {})) {
+      if (isObject(body[field])) value[field] = withFlags({}, body[field]);
+    }
+    withoutCleared(plan, value);
     value.id = freshId();
     for (const field of plan.timeFields) value[field] = at;
     for (const [field, template] of Object.entries(rules.derived ?? {})) {
@@ -699,8 +818,9 @@ export class Sandbox {
       const companionRevision = this.#plan(rules.companion?.resource ?? "").rules.revision;
       answer[revisionField] = companionRevision ? companion[companionRevision.field] : null;
     }
-    const result = this.#success(call.operation, answer);
+    const result = this.#answerWith(call, answer);
     this.#collection(state, plan.name).add({ seq: state.nextSeq++, seed: false, value: stored });
+    this.#record(state, call, stored, now);
     if (companion !== undefined && rules.companion !== undefined) {
       const companionPlan = this.#plan(rules.companion.resource);
       this.#collection(state, companionPlan.name).add({
@@ -739,9 +859,20 @@ export class Sandbox {
   }
 
   #update(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
-    const body = isObject(call.body) ? call.body : {};
     const now = this.now(call.key);
     const record = this.#find(plan, state, call, now);
+    return this.#change(plan, state, call, record, this.#writable(call), now);
+  }
+
+  /** A stored record changed by a body, once every rule allows it and its answer fits. */
+  #change(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    record: StoredRecord,
+    body: JsonObject,
+    now: number,
+  ): SandboxAnswer {
     const rules = plan.rules;
     if (rules.reserved !== undefined && matches(record.value, rules.reserved.match)) {
       throw this.#refuse(call, rules.reserved, body);
@@ -749,7 +880,7 @@ export class Sandbox {
     this.#checkWrite(plan, state, call, body, record, now);
     this.#checkOwner(plan, state, call, record, now);
     const revision = rules.revision;
-    const next = merged(rules, record.value, body);
+    const next = withoutCleared(plan, merged(rules, record.value, body));
     const lock = rules.lock;
     if (lock !== undefined && matches(record.value, lock.when)) {
       const normalized = conform(structuredClone(next), plan.schemaPointer);
@@ -780,10 +911,122 @@ export class Sandbox {
     const stored = inSchemaOrder(conform(next, plan.schemaPointer), plan.schemaPointer);
     const candidate: StoredRecord = { ...record, value: stored, sendAt };
     this.#settle(plan, candidate, now);
-    const result = this.#success(call.operation, structuredClone(candidate.value));
-    record.value = candidate.value;
+    const result = this.#answerWith(call, structuredClone(candidate.value));
+    this.#collection(state, plan.name).replace(record, candidate.value);
     record.sendAt = candidate.sendAt;
+    this.#record(state, call, candidate.value, now);
     return result;
+  }
+
+  /** The request body without the fields the operation logs rather than writes. */
+  #writable(call: SandboxCall): JsonObject {
+    const body = isObject(call.body) ? call.body : {};
+    const logged = call.operation.sandbox?.log;
+    if (logged === undefined) return body;
+    return Object.fromEntries(Object.entries(body).filter(([field]) => !logged.includes(field)));
+  }
+
+  /** The operation's `log` fields, kept in the key's log with the record they went with. */
+  #record(state: KeyState, call: SandboxCall, value: JsonObject, now: number): void {
+    const logged = call.operation.sandbox?.log;
+    if (logged === undefined || !isObject(call.body)) return;
+    const entry: JsonObject = {
+      operationId: call.operation.operationId,
+      at: new Date(now).toISOString(),
+      recordId: value.id ?? null,
+    };
+    for (const field of logged) {
+      if (call.body[field] !== undefined) entry[field] = structuredClone(call.body[field]);
+    }
+    state.log.push(entry);
+    if (state.log.length > this.#limits.recordsPerKey) state.log.shift();
+  }
+
+  /** The operation's declared `answer` example with the record's id, or else the record. */
+  #answerWith(call: SandboxCall, value: JsonObject): SandboxAnswer {
+    const named = call.operation.sandbox?.answer;
+    return named === undefined
+      ? this.#success(call.operation, value)
+      : this.#success(call.operation, this.#example(call, named, value.id));
+  }
+
+  /** The named 200 example, its `id` (if it has one) set to `id`. */
+  #example(call: SandboxCall, name: string, id: unknown): JsonObject {
+    const example = successOf(call.operation).body.examples.find((e) => e.name === name);
+    if (!isObject(example?.value)) {
+      throw new ContractError(`${call.operation.operationId} has no 200 example ${name}`);
+    }
+    const value: JsonObject = structuredClone(example.value);
+    if (typeof value.id === "string") value.id = id;
+    return value;
+  }
+
+  /** The identifiers rule of a resource an identifier action acts on. */
+  #identifiers(plan: ResourcePlan): SandboxIdentifiers {
+    const identifiers = plan.rules.identifiers;
+    if (identifiers === undefined) throw new ContractError(`${plan.name} declares no identifiers`);
+    return identifiers;
+  }
+
+  /** The record named by exactly one identifier, from the body or the query; `undefined` if none. */
+  #identified(plan: ResourcePlan, state: KeyState, call: SandboxCall): StoredRecord | undefined {
+    const identifiers = this.#identifiers(plan);
+    const body = isObject(call.body) ? call.body : undefined;
+    const given = identifiers.fields
+      .map((field) => [field, body ? body[field] : call.query.get(field)] as const)
+      .filter(([, value]) => value !== undefined && value !== null);
+    const [first, ...others] = given;
+    if (first === undefined) throw this.#refuse(call, identifiers.none, body ?? {});
+    if (others.length > 0) throw this.#refuse(call, identifiers.both, body ?? {});
+    return this.#collection(state, plan.name).findBy(first[0], first[1]);
+  }
+
+  /** `find`: the record one identifier names, in an array; `[]` when none. */
+  #findByIdentifier(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const record = this.#identified(plan, state, call);
+    return this.#success(call.operation, record ? [structuredClone(record.value)] : []);
+  }
+
+  /** `delete`: the record one identifier names is gone; an unknown one is the 404. */
+  #delete(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const record = this.#identified(plan, state, call);
+    if (record === undefined) {
+      throw this.#refuse(call, { status: 404, example: plan.rules.notFound }, {});
+    }
+    const result = this.#answerWith(call, structuredClone(record.value));
+    this.#collection(state, plan.name).delete(record);
+    return result;
+  }
+
+  /**
+   * `upsert`: the record any identifier names is changed; with none, one is created if the body
+   * has the identifier a create needs, else `unknown`. Identifiers naming two records: `ambiguous`.
+   */
+  #upsert(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const declared = call.operation.sandbox;
+    const identifiers = this.#identifiers(plan);
+    const body = isObject(call.body) ? call.body : {};
+    const collection = this.#collection(state, plan.name);
+    const matches = new Set<StoredRecord>();
+    let given = 0;
+    for (const field of identifiers.fields) {
+      if (body[field] === undefined || body[field] === null) continue;
+      given += 1;
+      const record = collection.findBy(field, body[field]);
+      if (record !== undefined) matches.add(record);
+    }
+    if (given === 0) throw this.#refuse(call, identifiers.none, body);
+    if (declared?.unknown === undefined || declared.ambiguous === undefined) {
+      throw new ContractError(`${call.operation.operationId} upserts without its refusals`);
+    }
+    if (matches.size > 1) throw this.#refuse(call, declared.ambiguous, body);
+    const now = this.now(call.key);
+    const writable = this.#writable(call);
+    const [found] = matches;
+    if (found !== undefined) return this.#change(plan, state, call, found, writable, now);
+    if (body[identifiers.creates] === undefined) throw this.#refuse(call, declared.unknown, body);
+    this.#checkWrite(plan, state, call, writable, undefined, now);
+    return this.#insert(plan, state, call, writable, now);
   }
 
   /** While the record's owner does not match `ownerLock.unless`, its updates are refused. */
@@ -823,16 +1066,7 @@ export class Sandbox {
       if (count >= quota.limit) throw this.#refuse(call, quota, {});
       spend = () => state.quota.set(id, { day, used: count + 1 });
     }
-    const example = successOf(call.operation).body.examples.find(
-      (e) => e.name === declared?.answer,
-    );
-    if (!isObject(example?.value)) {
-      throw new ContractError(
-        `${call.operation.operationId} has no 200 example ${declared?.answer}`,
-      );
-    }
-    const value: JsonObject = structuredClone(example.value);
-    if (typeof value.id === "string") value.id = record.value.id;
+    const value = this.#example(call, declared?.answer ?? "", record.value.id);
     const result = this.#success(call.operation, value);
     spend?.();
     return result;

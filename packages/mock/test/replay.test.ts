@@ -8,6 +8,7 @@ import {
   type JsonObject,
   type Operation,
   operations,
+  sandboxModel,
 } from "@loops-contract/spec";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createMockFetch, type MockFetch } from "../dist/index.js";
@@ -28,6 +29,16 @@ function exampleValue(operation: Operation, name: string, schema: JsonObject): s
   return String(examples[0]);
 }
 
+/**
+ * The first identifier query parameter of an operation that takes exactly one (its description
+ * says so, as OpenAPI cannot): a replaying tool sends one, as a reader of that description does.
+ */
+function oneIdentifier(operation: Operation): Operation["queryParameters"][number] | undefined {
+  const resource = operation.sandbox?.resource;
+  const fields = resource ? sandboxModel?.resources[resource]?.identifiers?.fields : undefined;
+  return operation.queryParameters.find((parameter) => fields?.includes(parameter.name));
+}
+
 /** The request a replaying tool builds from the operation's examples, sent with `key`. */
 function requestOf(operation: Operation, key: string): Request {
   const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
@@ -38,7 +49,7 @@ function requestOf(operation: Operation, key: string): Request {
   });
   const query = new URLSearchParams(
     operation.queryParameters
-      .filter((parameter) => parameter.required)
+      .filter((parameter) => parameter.required || parameter === oneIdentifier(operation))
       .map((parameter) => [
         parameter.name,
         exampleValue(operation, parameter.name, parameter.schema),

@@ -16,6 +16,7 @@ export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
     sandbox.reset(key);
     return clock(sandbox.now(key));
   },
+  log: (sandbox, key) => sandbox.log(key),
   // Every key, whichever authorised it: the key only shows the request means this mock.
   resetAll: (sandbox) => ({ keys: sandbox.reset() }),
 };

@@ -95,3 +95,25 @@ export const model = (() => {
   if (sandboxModel === undefined) throw new Error("The contract has no x-sandbox-model");
   return sandboxModel;
 })();
+
+/** The ids of the records a list operation's first 200 example holds: the seed's, in order. */
+export function seededIds(resource: string): string[] {
+  const list = operationFor(resource, "list");
+  const success = list.responses.find((response) => response.status === "200");
+  const value = success?.body?.examples[0]?.value;
+  return (Array.isArray(value) ? value : []).map((record) => String((record as JsonObject).id));
+}
+
+export const [seededListId = "", otherSeededListId = ""] = seededIds("mailingList");
+
+/**
+ * For an operation that takes exactly one identifier as a query parameter, the first one with the
+ * value its schema gives as an example; for any other, no query.
+ */
+export function oneIdentifierQuery(operation: Operation): Record<string, string> {
+  const resource = operation.sandbox?.resource ?? "";
+  const fields: string[] = sandboxModel?.resources[resource]?.identifiers?.fields ?? [];
+  const parameter = operation.queryParameters.find((candidate) => fields.includes(candidate.name));
+  const examples = parameter?.schema.examples;
+  return parameter && Array.isArray(examples) ? { [parameter.name]: String(examples[0]) } : {};
+}
