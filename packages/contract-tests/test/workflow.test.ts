@@ -79,7 +79,7 @@ describe.skipIf(!againstMock)("from draft to sent, on the sandbox", () => {
 
     // A sent campaign keeps its audience; its name and group may still change.
     const refused = await loops.campaigns
-      .update(campaign.id, { mailingListId: "another-list" })
+      .update(campaign.id, { mailingListId: "cm06f5v0e45nf0ml5754o9cix" })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConflictError);
     const renamed = await loops.campaigns.update(campaign.id, {
