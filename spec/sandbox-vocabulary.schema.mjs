@@ -170,10 +170,10 @@ export default {
     },
     SandboxResource: {
       title: "SandboxResource",
-      description: "One resource's rules; every rule but `notFound` is optional.",
+      description:
+        "One resource's rules, all optional; `notFound` is needed by a resource read by id or deleted.",
       type: "object",
       additionalProperties: false,
-      required: ["notFound"],
       properties: {
         notFound: nonEmpty,
         defaults: { type: "object" },
@@ -217,6 +217,31 @@ export default {
         },
         reserved: refusalWith({ match: someFields }),
         unique: { type: "object", additionalProperties: refusal },
+        idField: {
+          type: "string",
+          minLength: 1,
+          description:
+            "The field that names a record, when it is not `id`; a create takes it from the body.",
+        },
+        renames: {
+          type: "object",
+          description:
+            "`bodyField: recordField`: a write stores the body's field under the record's name.",
+          additionalProperties: name,
+        },
+        reservedIds: refusalWith({ ids: { type: "array", items: name, minItems: 1 } }),
+        builtIn: {
+          type: "object",
+          description:
+            "Records every team has (seeded from the examples): a list sent `parameter=value` leaves them out.",
+          additionalProperties: false,
+          required: ["ids", "parameter", "value"],
+          properties: {
+            ids: { type: "array", items: name, minItems: 1 },
+            parameter: name,
+            value: name,
+          },
+        },
         identifiers: { $ref: "#/$defs/SandboxIdentifiers" },
         flagMaps: {
           type: "object",

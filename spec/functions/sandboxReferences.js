@@ -109,6 +109,25 @@ function checkIdentifiers(identifiers, operations, field, problem, at) {
   }
 }
 
+/** A list of the resource takes the parameter that leaves the built-in records out. */
+function checkBuiltIn(builtIn, operations, problem, at) {
+  const takes = operations.some(
+    (entry) =>
+      entry.declared.action === "list" &&
+      entry.parameters.some(
+        (parameter) =>
+          parameter?.in === "query" &&
+          parameter.name === builtIn.parameter &&
+          (parameter.schema?.enum ?? [builtIn.value]).includes(builtIn.value),
+      ),
+  );
+  if (!takes)
+    problem(
+      `builtIn: no list of this resource takes the query parameter '${builtIn.parameter}' with the value '${builtIn.value}'.`,
+      [...at, "parameter"],
+    );
+}
+
 /** An operation's own refusals (`unknown`, `ambiguous`) are examples it documents. */
 function checkOperationRefusals(entry, problem) {
   for (const key of ["unknown", "ambiguous"]) {
@@ -201,7 +220,10 @@ export default function sandboxReferences(document) {
       (entry) => entry.path.includes("{") || entry.declared.action === "delete",
     );
     for (const entry of withId) {
-      if (!exampleNames(entry.operation, 404).includes(resource.notFound)) {
+      if (
+        resource.notFound === undefined ||
+        !exampleNames(entry.operation, 404).includes(resource.notFound)
+      ) {
         problem(
           `notFound '${resource.notFound}' is no named 404 example of ${entry.method.toUpperCase()} ${entry.path}.`,
           [...at, "notFound"],
@@ -273,6 +295,11 @@ export default function sandboxReferences(document) {
       refusal(resource.ownerLock, ["ownerLock"]);
     }
     if (resource.reserved) refusal(resource.reserved, ["reserved"]);
+    if (resource.idField) field(resource.idField, ["idField"]);
+    for (const [key, target] of Object.entries(resource.renames ?? {}))
+      field(target, ["renames", key]);
+    if (resource.reservedIds) refusal(resource.reservedIds, ["reservedIds"]);
+    if (resource.builtIn) checkBuiltIn(resource.builtIn, operations, problem, [...at, "builtIn"]);
     if (resource.identifiers)
       checkIdentifiers(resource.identifiers, operations, field, problem, at);
     for (const [key, reference] of Object.entries(resource.flagMaps ?? {})) {

@@ -182,6 +182,8 @@ describe("the operations", () => {
     deleteContact: ["contact", "delete"],
     sendEvent: ["contact", "upsert"],
     listMailingLists: ["mailingList", "list"],
+    createContactProperty: ["contactProperty", "create"],
+    listContactProperties: ["contactProperty", "list"],
   };
   test.each(APP_IDS)(
     "%s is kept by the sandbox as SANDBOX.md says, or answered from its examples",
@@ -195,6 +197,37 @@ describe("the operations", () => {
       }
     },
   );
+
+  test("the sandbox's contact properties follow the facts: unique names (400 'Property already exists.'), the reserved names, list=custom without the defaults", () => {
+    const property = sandboxModel?.resources.contactProperty;
+    expect(property?.unique?.key).toEqual({ status: 400, example: "propertyExists" });
+    expect(exampleValues("createContactProperty", "400").propertyExists).toEqual({
+      success: false,
+      message: "Property already exists.",
+    });
+    expect(property?.reservedIds?.ids).toEqual([
+      "id",
+      "listId",
+      "softDeleteAt",
+      "teamId",
+      "updatedAt",
+    ]);
+    expect(property?.builtIn).toEqual({
+      ids: [
+        "firstName",
+        "lastName",
+        "email",
+        "notes",
+        "source",
+        "userGroup",
+        "userId",
+        "subscribed",
+        "createdAt",
+      ],
+      parameter: "list",
+      value: "custom",
+    });
+  });
 
   test("the sandbox's contact follows the facts: email and userId unique (409), find, delete and update by them, a new contact's defaults", () => {
     const contact = sandboxModel?.resources.contact;

@@ -102,8 +102,15 @@ class Collection {
   /** Per unique field, the record holding each value: a lookup or a uniqueness check is one get. */
   readonly #indexes = new Map<string, Map<string, StoredRecord>>();
 
-  constructor(uniqueFields: readonly string[]) {
+  constructor(
+    readonly idField: string,
+    uniqueFields: readonly string[],
+  ) {
     for (const field of uniqueFields) this.#indexes.set(field, new Map());
+  }
+
+  idOf(value: JsonObject): string {
+    return String(value[this.idField]);
   }
 
   /** The record whose unique `field` holds `value`; `null` and absent values are never indexed. */
@@ -151,7 +158,7 @@ class Collection {
 
   add(record: StoredRecord): void {
     (record.seed ? this.#seeded : this.#created).push(record);
-    this.byId.set(String(record.value.id), record);
+    this.byId.set(this.idOf(record.value), record);
     this.#index(record, true);
   }
 
@@ -183,13 +190,13 @@ class Collection {
   /** Removes any record, seeded or created, as a delete request does. */
   delete(record: StoredRecord): void {
     if (!record.seed) {
-      this.remove(String(record.value.id));
+      this.remove(this.idOf(record.value));
       return;
     }
     const index = this.#seeded.indexOf(record);
     if (index < 0) return;
     this.#seeded.splice(index, 1);
-    this.byId.delete(String(record.value.id));
+    this.byId.delete(this.idOf(record.value));
     this.#index(record, false);
   }
 
@@ -223,6 +230,8 @@ interface KeyState {
 interface ResourcePlan {
   name: string;
   rules: SandboxResource;
+  /** The field that names a record: `id` unless the model says otherwise. */
+  idField: string;
   /** The operation that reads one record by id, for a resource that has one. */
   read: Operation | undefined;
   /** JSON pointer of the record's schema (the read answer's, or an item of a find's or a list's). */
@@ -433,7 +442,16 @@ export class Sandbox {
         .map(([field]) => field);
       const declaredFields = new Set(properties.keys());
       const read = source.sandbox?.action === "read" ? source : undefined;
-      this.#plans.set(name, { name, rules, read, schemaPointer, declaredFields, timeFields });
+      const idField = rules.idField ?? "id";
+      this.#plans.set(name, {
+        name,
+        rules,
+        idField,
+        read,
+        schemaPointer,
+        declaredFields,
+        timeFields,
+      });
     }
     this.#buildSeed();
   }
@@ -537,8 +555,9 @@ export class Sandbox {
       for (const operation of sources) {
         for (const example of successOf(operation).body.examples) {
           for (const value of this.#recordsIn(operation, example.value)) {
-            if (isObject(value) && typeof value.id === "string" && !seen.has(value.id)) {
-              seen.set(value.id, structuredClone(value));
+            const id = isObject(value) ? value[plan.idField] : undefined;
+            if (isObject(value) && typeof id === "string" && !seen.has(id)) {
+              seen.set(id, structuredClone(value));
             }
           }
         }
@@ -620,7 +639,7 @@ export class Sandbox {
     state = { offset: 0, nextSeq: 1, collections: new Map(), quota: new Map(), log: [] };
     const shift = this.#wallTime() - this.#examplesNow;
     for (const plan of this.#plans.values()) {
-      const collection = new Collection(Object.keys(plan.rules.unique ?? {}));
+      const collection = new Collection(plan.idField, Object.keys(plan.rules.unique ?? {}));
       for (const seeded of this.#seed.get(plan.name) ?? []) {
         const value = structuredClone(seeded);
         for (const field of plan.timeFields) value[field] = this.#shifted(value[field], shift);
@@ -682,10 +701,16 @@ export class Sandbox {
     const id = call.pathParameters[idParameter ?? ""];
     const record = id === undefined ? undefined : this.#collection(state, plan.name).byId.get(id);
     if (record === undefined) {
-      throw this.#refuse(call, { status: 404, example: plan.rules.notFound }, {});
+      throw this.#refuse(call, this.#notFound(plan), {});
     }
     this.#settle(plan, record, now);
     return record;
+  }
+
+  #notFound(plan: ResourcePlan): Refusal {
+    const example = plan.rules.notFound;
+    if (example === undefined) throw new ContractError(`${plan.name} declares no notFound`);
+    return { status: 404, example };
   }
 
   /**
@@ -757,6 +782,10 @@ export class Sandbox {
         throw this.#refuse(call, reference, body);
       }
     }
+    const reservedIds = rules.reservedIds;
+    if (reservedIds?.ids.includes(String(body[plan.idField]))) {
+      throw this.#refuse(call, reservedIds, body);
+    }
     const collection = this.#collection(state, plan.name);
     for (const [field, rule] of Object.entries(rules.unique ?? {})) {
       const other = field in body ? collection.findBy(field, body[field]) : undefined;
@@ -775,7 +804,7 @@ export class Sandbox {
   }
 
   #create(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
-    const body = this.#writable(call);
+    const body = this.#writable(plan, call);
     const now = this.now(call.key);
     this.#checkWrite(plan, state, call, body, undefined, now);
     return this.#insert(plan, state, call, body, now);
@@ -800,7 +829,7 @@ export class Sandbox {
       if (isObject(body[field])) value[field] = withFlags({}, body[field]);
     }
     withoutCleared(plan, value);
-    value.id = freshId();
+    if (plan.idField === "id") value.id = freshId();
     for (const field of plan.timeFields) value[field] = at;
     for (const [field, template] of Object.entries(rules.derived ?? {})) {
       value[field] = filled(template, (name) => value[name]);
@@ -818,9 +847,9 @@ export class Sandbox {
       const companionRevision = this.#plan(rules.companion?.resource ?? "").rules.revision;
       answer[revisionField] = companionRevision ? companion[companionRevision.field] : null;
     }
-    const result = this.#answerWith(call, answer);
+    const result = this.#answerWith(plan, call, answer);
     this.#collection(state, plan.name).add({ seq: state.nextSeq++, seed: false, value: stored });
-    this.#record(state, call, stored, now);
+    this.#record(plan, state, call, stored, now);
     if (companion !== undefined && rules.companion !== undefined) {
       const companionPlan = this.#plan(rules.companion.resource);
       this.#collection(state, companionPlan.name).add({
@@ -851,7 +880,7 @@ export class Sandbox {
     const companion = plan.rules.companion;
     while (collection.createdCount > this.#limits.recordsPerKey) {
       const oldest = collection.oldestCreated() as StoredRecord;
-      collection.remove(String(oldest.value.id));
+      collection.remove(collection.idOf(oldest.value));
       if (companion !== undefined) {
         this.#collection(state, companion.resource).remove(String(oldest.value[companion.idField]));
       }
@@ -861,7 +890,7 @@ export class Sandbox {
   #update(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
     const now = this.now(call.key);
     const record = this.#find(plan, state, call, now);
-    return this.#change(plan, state, call, record, this.#writable(call), now);
+    return this.#change(plan, state, call, record, this.#writable(plan, call), now);
   }
 
   /** A stored record changed by a body, once every rule allows it and its answer fits. */
@@ -911,29 +940,43 @@ export class Sandbox {
     const stored = inSchemaOrder(conform(next, plan.schemaPointer), plan.schemaPointer);
     const candidate: StoredRecord = { ...record, value: stored, sendAt };
     this.#settle(plan, candidate, now);
-    const result = this.#answerWith(call, structuredClone(candidate.value));
+    const result = this.#answerWith(plan, call, structuredClone(candidate.value));
     this.#collection(state, plan.name).replace(record, candidate.value);
     record.sendAt = candidate.sendAt;
-    this.#record(state, call, candidate.value, now);
+    this.#record(plan, state, call, candidate.value, now);
     return result;
   }
 
-  /** The request body without the fields the operation logs rather than writes. */
-  #writable(call: SandboxCall): JsonObject {
+  /**
+   * The request body as the record's fields: without those the operation logs rather than
+   * writes, and under the record's names where `renames` gives one.
+   */
+  #writable(plan: ResourcePlan, call: SandboxCall): JsonObject {
     const body = isObject(call.body) ? call.body : {};
-    const logged = call.operation.sandbox?.log;
-    if (logged === undefined) return body;
-    return Object.fromEntries(Object.entries(body).filter(([field]) => !logged.includes(field)));
+    const logged = call.operation.sandbox?.log ?? [];
+    const renames = plan.rules.renames ?? {};
+    if (logged.length === 0 && Object.keys(renames).length === 0) return body;
+    return Object.fromEntries(
+      Object.entries(body)
+        .filter(([field]) => !logged.includes(field))
+        .map(([field, value]) => [renames[field] ?? field, value]),
+    );
   }
 
   /** The operation's `log` fields, kept in the key's log with the record they went with. */
-  #record(state: KeyState, call: SandboxCall, value: JsonObject, now: number): void {
+  #record(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    value: JsonObject,
+    now: number,
+  ): void {
     const logged = call.operation.sandbox?.log;
     if (logged === undefined || !isObject(call.body)) return;
     const entry: JsonObject = {
       operationId: call.operation.operationId,
       at: new Date(now).toISOString(),
-      recordId: value.id ?? null,
+      recordId: value[plan.idField] ?? null,
     };
     for (const field of logged) {
       if (call.body[field] !== undefined) entry[field] = structuredClone(call.body[field]);
@@ -943,11 +986,11 @@ export class Sandbox {
   }
 
   /** The operation's declared `answer` example with the record's id, or else the record. */
-  #answerWith(call: SandboxCall, value: JsonObject): SandboxAnswer {
+  #answerWith(plan: ResourcePlan, call: SandboxCall, value: JsonObject): SandboxAnswer {
     const named = call.operation.sandbox?.answer;
     return named === undefined
       ? this.#success(call.operation, value)
-      : this.#success(call.operation, this.#example(call, named, value.id));
+      : this.#success(call.operation, this.#example(call, named, value[plan.idField]));
   }
 
   /** The named 200 example, its `id` (if it has one) set to `id`. */
@@ -991,9 +1034,9 @@ export class Sandbox {
   #delete(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
     const record = this.#identified(plan, state, call);
     if (record === undefined) {
-      throw this.#refuse(call, { status: 404, example: plan.rules.notFound }, {});
+      throw this.#refuse(call, this.#notFound(plan), {});
     }
-    const result = this.#answerWith(call, structuredClone(record.value));
+    const result = this.#answerWith(plan, call, structuredClone(record.value));
     this.#collection(state, plan.name).delete(record);
     return result;
   }
@@ -1021,7 +1064,7 @@ export class Sandbox {
     }
     if (matches.size > 1) throw this.#refuse(call, declared.ambiguous, body);
     const now = this.now(call.key);
-    const writable = this.#writable(call);
+    const writable = this.#writable(plan, call);
     const [found] = matches;
     if (found !== undefined) return this.#change(plan, state, call, found, writable, now);
     if (body[identifiers.creates] === undefined) throw this.#refuse(call, declared.unknown, body);
@@ -1085,7 +1128,12 @@ export class Sandbox {
     );
     if (paged === undefined) {
       const { items } = this.#newestFirst(plan, collection, collection.size - 1, Infinity, now);
-      return this.#success(call.operation, items);
+      const builtIn = plan.rules.builtIn;
+      const ownOnly = builtIn && call.query.get(builtIn.parameter) === builtIn.value;
+      return this.#success(
+        call.operation,
+        ownOnly ? items.filter((item) => !builtIn.ids.includes(String(item[plan.idField]))) : items,
+      );
     }
     const asked = call.query.get(pagination.perPageParameter);
     const perPage = asked === null ? Number(paged.schema.default ?? 20) : Number(asked);

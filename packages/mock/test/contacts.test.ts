@@ -252,3 +252,55 @@ describe("bounded", () => {
     expect(again.status).toBe(200);
   });
 });
+
+describe("contact properties", () => {
+  const createProperty = operationFor("contactProperty", "create");
+  const listProperties = operationFor("contactProperty", "list");
+  const listed = async (key: string, query?: Record<string, string>) =>
+    (await call(mock, key, listProperties, query ? { query } : {})).body as unknown as Array<{
+      key: string;
+      type: string;
+    }>;
+
+  test("a created property is listed with its type; list=custom hides the built-in ones", async () => {
+    const key = freshKey();
+    const created = await call(mock, key, createProperty, {
+      body: { name: "favouriteColour", type: "string" },
+    });
+    expect([created.status, created.body]).toEqual([
+      200,
+      exampleBody(createProperty, 200, "created"),
+    ]);
+    const all = await listed(key);
+    expect(all[0]).toEqual({ key: "favouriteColour", label: "favouriteColour", type: "string" });
+    expect(all.map((property) => property.key)).toContain("firstName");
+    const custom = (await listed(key, { list: "custom" })).map((property) => property.key);
+    expect(custom).toContain("favouriteColour");
+    expect(custom).not.toContain("firstName");
+    expect(custom).not.toContain("email");
+    expect((await listed(freshKey(), { list: "custom" })).map((p) => p.key)).not.toContain(
+      "favouriteColour",
+    );
+  });
+
+  test("a duplicate name, a built-in one included, is the documented 400; a reserved name is refused", async () => {
+    const key = freshKey();
+    const body = { name: "renewal", type: "date" };
+    expect((await call(mock, key, createProperty, { body })).status).toBe(200);
+    const exists = exampleBody(createProperty, 400, "propertyExists");
+    const again = await call(mock, key, createProperty, { body: { ...body, type: "string" } });
+    expect([again.status, again.body]).toEqual([400, exists]);
+    const builtIn = await call(mock, key, createProperty, {
+      body: { name: "email", type: "string" },
+    });
+    expect([builtIn.status, builtIn.body]).toEqual([400, exists]);
+    const reserved = await call(mock, key, createProperty, {
+      body: { name: "teamId", type: "string" },
+    });
+    expect([reserved.status, reserved.body]).toEqual([
+      400,
+      exampleBody(createProperty, 400, "reservedName"),
+    ]);
+    expect((await listed(key)).filter((property) => property.key === "renewal")).toHaveLength(1);
+  });
+});

@@ -118,6 +118,11 @@ describe("the request examples replayed in the bundle's order", () => {
         example: "duplicateName",
         because: "a segment's name is unique in the team, and the first pass created this one",
       },
+      createContactProperty: {
+        status: 400,
+        example: "propertyExists",
+        because: "a property's name is unique in the team, and the first pass created this one",
+      },
       updateEmailMessage: {
         status: 409,
         example: "staleRevision",
