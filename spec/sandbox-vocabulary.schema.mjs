@@ -85,10 +85,16 @@ export default {
       },
       allOf: [
         {
-          // `inspect` answers with an example (it must name one) and may count a quota.
-          if: { properties: { action: { const: "inspect" } } },
+          // `inspect`, `flagStatus` and `unflag` answer with an example (they must name one);
+          // only `inspect` may count a daily quota.
+          if: { properties: { action: { enum: ["inspect", "flagStatus", "unflag"] } } },
           // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
           then: { required: ["answer"], properties: { answer: true } },
+        },
+        {
+          if: { properties: { action: { const: "inspect" } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: true,
           else: { properties: { dailyQuota: false } },
         },
         {
@@ -112,7 +118,18 @@ export default {
     SandboxAction: {
       title: "SandboxAction",
       description: "What the operation does to its resource; the mock has one handler for each.",
-      enum: ["create", "read", "update", "list", "inspect", "find", "upsert", "delete"],
+      enum: [
+        "create",
+        "read",
+        "update",
+        "list",
+        "inspect",
+        "find",
+        "upsert",
+        "delete",
+        "flagStatus",
+        "unflag",
+      ],
     },
     SandboxModel: {
       title: "SandboxModel",
@@ -242,6 +259,7 @@ export default {
             value: name,
           },
         },
+        flag: { $ref: "#/$defs/SandboxFlag" },
         identifiers: { $ref: "#/$defs/SandboxIdentifiers" },
         flagMaps: {
           type: "object",
@@ -254,6 +272,35 @@ export default {
             properties: { resource: name, status: clientError, example: name },
           },
         },
+      },
+    },
+    SandboxFlag: {
+      title: "SandboxFlag",
+      description:
+        "A flag a record may carry (a suppressed contact), read with `flagStatus` and lifted with `unflag`, which spends one of `limit` lifts per rolling `days` of the key's clock.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "statusField",
+        "recordField",
+        "quotaField",
+        "limitField",
+        "remainingField",
+        "limit",
+        "days",
+        "notFlagged",
+        "quotaUsed",
+      ],
+      properties: {
+        statusField: name,
+        recordField: name,
+        quotaField: name,
+        limitField: name,
+        remainingField: name,
+        limit: { type: "integer", minimum: 0 },
+        days: { type: "integer", minimum: 1 },
+        notFlagged: refusal,
+        quotaUsed: refusal,
       },
     },
     SandboxIdentifiers: {

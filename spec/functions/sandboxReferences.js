@@ -97,7 +97,8 @@ function checkIdentifiers(identifiers, operations, field, problem, at) {
     ]);
   for (const entry of operations) {
     const action = entry.declared.action;
-    const needed = { find: ["both", "none"], delete: ["both", "none"] }[action] ?? [];
+    const exactlyOne = ["find", "delete", "flagStatus", "unflag"].includes(action);
+    const needed = exactlyOne ? ["both", "none"] : [];
     for (const key of needed) {
       const refusal = identifiers[key];
       if (!exampleNames(entry.operation, refusal.status).includes(refusal.example))
@@ -300,6 +301,10 @@ export default function sandboxReferences(document) {
       field(target, ["renames", key]);
     if (resource.reservedIds) refusal(resource.reservedIds, ["reservedIds"]);
     if (resource.builtIn) checkBuiltIn(resource.builtIn, operations, problem, [...at, "builtIn"]);
+    if (resource.flag) {
+      refusal(resource.flag.notFlagged, ["flag", "notFlagged"]);
+      refusal(resource.flag.quotaUsed, ["flag", "quotaUsed"]);
+    }
     if (resource.identifiers)
       checkIdentifiers(resource.identifiers, operations, field, problem, at);
     for (const [key, reference] of Object.entries(resource.flagMaps ?? {})) {

@@ -182,6 +182,8 @@ describe("the operations", () => {
     deleteContact: ["contact", "delete"],
     sendEvent: ["contact", "upsert"],
     listMailingLists: ["mailingList", "list"],
+    getContactSuppression: ["contact", "flagStatus"],
+    removeContactSuppression: ["contact", "unflag"],
     createContactProperty: ["contactProperty", "create"],
     listContactProperties: ["contactProperty", "list"],
   };
@@ -226,6 +228,18 @@ describe("the operations", () => {
       ],
       parameter: "list",
       value: "custom",
+    });
+  });
+
+  test("the sandbox's suppression follows the facts: a rolling 30 days, the 400 when not suppressed or at zero", () => {
+    expect(sandboxModel?.resources.contact?.flag).toMatchObject({
+      days: 30,
+      notFlagged: { status: 400, example: "notSuppressed" },
+      quotaUsed: { status: 400, example: "quotaUsed" },
+    });
+    expect(exampleValues("removeContactSuppression", "400").notSuppressed).toEqual({
+      success: false,
+      message: "This contact is not suppressed.",
     });
   });
 

@@ -87,6 +87,8 @@ interface StoredRecord {
   value: JsonObject;
   /** When a published record sends, on its key's clock. */
   sendAt?: number | undefined;
+  /** Whether the record carries its resource's `flag` (a suppressed contact). */
+  flagged?: boolean | undefined;
 }
 
 /**
@@ -225,6 +227,8 @@ interface KeyState {
   quota: Map<string, { day: string; used: number }>;
   /** What requests recorded beside their records (an operation's `log` fields), oldest first. */
   log: JsonObject[];
+  /** Per resource, when each `unflag` happened on the key's clock, oldest first. */
+  lifts: Map<string, number[]>;
 }
 
 interface ResourcePlan {
@@ -399,6 +403,8 @@ export class Sandbox {
   readonly #model: SandboxModel;
   readonly #plans = new Map<string, ResourcePlan>();
   readonly #seed = new Map<string, JsonObject[]>();
+  /** Per resource, the ids of seeded records its `flagStatus` examples show flagged. */
+  readonly #seedFlagged = new Map<string, Set<string>>();
   readonly #keys = new Map<string, KeyState>();
   readonly #empty: boolean;
   readonly #limits: Required<{ [K in keyof SandboxLimits]: number }>;
@@ -503,6 +509,8 @@ export class Sandbox {
     find: (plan, state, call) => this.#findByIdentifier(plan, state, call),
     upsert: (plan, state, call) => this.#upsert(plan, state, call),
     delete: (plan, state, call) => this.#delete(plan, state, call),
+    flagStatus: (plan, state, call) => this.#flagStatus(plan, state, call),
+    unflag: (plan, state, call) => this.#unflag(plan, state, call),
   };
 
   /** What the key's requests recorded beside their records (`log`), oldest first. */
@@ -564,6 +572,7 @@ export class Sandbox {
       }
       this.#seed.set(plan.name, [...seen.values()]);
     }
+    for (const plan of ordered) this.#seedFlags(plan);
     for (const plan of ordered) {
       const companion = plan.rules.companion;
       if (companion === undefined) continue;
@@ -602,6 +611,24 @@ export class Sandbox {
     }
   }
 
+  /** The records the resource's `flagStatus` examples show flagged are flagged in the seed. */
+  #seedFlags(plan: ResourcePlan): void {
+    const flag = plan.rules.flag;
+    if (flag === undefined) return;
+    const ids = new Set<string>();
+    for (const operation of contractOperations) {
+      if (operation.sandbox?.resource !== plan.name) continue;
+      if (operation.sandbox.action !== "flagStatus") continue;
+      for (const { value } of successOf(operation).body.examples) {
+        const identity = isObject(value) ? value[flag.recordField] : undefined;
+        if (isObject(value) && value[flag.statusField] === true && isObject(identity)) {
+          ids.add(String(identity[plan.idField]));
+        }
+      }
+    }
+    this.#seedFlagged.set(plan.name, ids);
+  }
+
   /** The records an answer of `operation` holds: a list's items, or the one record read. */
   #recordsIn(operation: Operation, answer: unknown): unknown[] {
     if (operation.sandbox?.action === "read") return [answer];
@@ -636,14 +663,22 @@ export class Sandbox {
       this.#keys.set(key, state);
       return state;
     }
-    state = { offset: 0, nextSeq: 1, collections: new Map(), quota: new Map(), log: [] };
+    state = {
+      offset: 0,
+      nextSeq: 1,
+      collections: new Map(),
+      quota: new Map(),
+      log: [],
+      lifts: new Map(),
+    };
     const shift = this.#wallTime() - this.#examplesNow;
     for (const plan of this.#plans.values()) {
       const collection = new Collection(plan.idField, Object.keys(plan.rules.unique ?? {}));
       for (const seeded of this.#seed.get(plan.name) ?? []) {
         const value = structuredClone(seeded);
         for (const field of plan.timeFields) value[field] = this.#shifted(value[field], shift);
-        const record: StoredRecord = { seq: state.nextSeq++, seed: true, value };
+        const flagged = this.#seedFlagged.get(plan.name)?.has(String(value[plan.idField]));
+        const record: StoredRecord = { seq: state.nextSeq++, seed: true, value, flagged };
         const schedule = plan.rules.schedule;
         if (schedule !== undefined && value[schedule.statusField] === schedule.scheduled) {
           const scheduling = value[schedule.field];
@@ -1038,6 +1073,62 @@ export class Sandbox {
     }
     const result = this.#answerWith(plan, call, structuredClone(record.value));
     this.#collection(state, plan.name).delete(record);
+    return result;
+  }
+
+  #flagRule(plan: ResourcePlan): NonNullable<SandboxResource["flag"]> {
+    const flag = plan.rules.flag;
+    if (flag === undefined) throw new ContractError(`${plan.name} declares no flag`);
+    return flag;
+  }
+
+  /** The lifts left in the rolling window, the spent ones outside it forgotten. */
+  #liftsLeft(plan: ResourcePlan, state: KeyState, now: number): JsonObject {
+    const flag = this.#flagRule(plan);
+    const since = now - flag.days * 24 * 60 * 60 * 1000;
+    const lifts = (state.lifts.get(plan.name) ?? []).filter((at) => at > since);
+    state.lifts.set(plan.name, lifts);
+    const remaining = Math.max(0, flag.limit - lifts.length);
+    return { [flag.limitField]: flag.limit, [flag.remainingField]: remaining };
+  }
+
+  /** The flagged (or named) record one identifier names; an unknown one is the 404. */
+  #flaggable(plan: ResourcePlan, state: KeyState, call: SandboxCall): StoredRecord {
+    const record = this.#identified(plan, state, call);
+    if (record === undefined) throw this.#refuse(call, this.#notFound(plan), {});
+    return record;
+  }
+
+  /** `flagStatus`: whether the record carries the flag, its identity, and the lifts left. */
+  #flagStatus(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const flag = this.#flagRule(plan);
+    const record = this.#flaggable(plan, state, call);
+    const value = this.#example(call, call.operation.sandbox?.answer ?? "", undefined);
+    const identity = isObject(value[flag.recordField]) ? value[flag.recordField] : {};
+    value[flag.recordField] = Object.fromEntries(
+      Object.keys(identity as JsonObject).map((field) => [field, record.value[field] ?? null]),
+    );
+    value[flag.statusField] = record.flagged === true;
+    value[flag.quotaField] = this.#liftsLeft(plan, state, this.now(call.key));
+    return this.#success(call.operation, value);
+  }
+
+  /** `unflag`: the flag is lifted, spending one lift; none left, or no flag, is refused. */
+  #unflag(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const flag = this.#flagRule(plan);
+    const record = this.#flaggable(plan, state, call);
+    if (record.flagged !== true) throw this.#refuse(call, flag.notFlagged, {});
+    const now = this.now(call.key);
+    const left = this.#liftsLeft(plan, state, now);
+    if (left[flag.remainingField] === 0) throw this.#refuse(call, flag.quotaUsed, {});
+    const value = this.#example(call, call.operation.sandbox?.answer ?? "", undefined);
+    value[flag.quotaField] = {
+      ...left,
+      [flag.remainingField]: (left[flag.remainingField] as number) - 1,
+    };
+    const result = this.#success(call.operation, value);
+    record.flagged = false;
+    state.lifts.get(plan.name)?.push(now);
     return result;
   }
 

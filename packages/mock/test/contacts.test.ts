@@ -304,3 +304,65 @@ describe("contact properties", () => {
     expect((await listed(key)).filter((property) => property.key === "renewal")).toHaveLength(1);
   });
 });
+
+describe("suppression", () => {
+  const status = operationFor("contact", "flagStatus");
+  const lift = operationFor("contact", "unflag");
+  const suppressedExample = exampleBody(status, 200, "suppressed") as {
+    contact: { email: string };
+    removalQuota: { limit: number };
+  };
+  const seeded = { email: suppressedExample.contact.email };
+  const limit = suppressedExample.removalQuota.limit;
+
+  test("the seeded contact is suppressed; a removal answers the quota and lowers it, per key", async () => {
+    const key = freshKey();
+    const before = await call(mock, key, status, { query: seeded });
+    expect(before.body).toMatchObject({
+      isSuppressed: true,
+      removalQuota: { limit, remaining: limit },
+    });
+    const removed = await call(mock, key, lift, { query: seeded });
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ success: true, removalQuota: { remaining: limit - 1 } });
+    const after = await call(mock, key, status, { query: seeded });
+    expect(after.body).toMatchObject({
+      isSuppressed: false,
+      removalQuota: { remaining: limit - 1 },
+    });
+    const [contact] = await found(key, seeded);
+    expect(after.body.contact).toEqual({
+      id: contact?.id,
+      email: contact?.email,
+      userId: contact?.userId,
+    });
+    const other = await call(mock, freshKey(), status, { query: seeded });
+    expect(other.body).toMatchObject({ isSuppressed: true, removalQuota: { remaining: limit } });
+  });
+
+  test("a contact that is not suppressed, and an unknown one, get the documented 400 and 404", async () => {
+    const key = freshKey();
+    const address = email("clean");
+    await call(mock, key, create, { body: { email: address } });
+    const clean = await call(mock, key, lift, { query: { email: address } });
+    expect([clean.status, clean.body]).toEqual([400, exampleBody(lift, 400, "notSuppressed")]);
+    const unknown = await call(mock, key, status, { query: { email: email("nobody") } });
+    expect([unknown.status, unknown.body]).toEqual([
+      404,
+      exampleBody(status, 404, "contactNotFound"),
+    ]);
+    const both = await call(mock, key, lift, { query: { email: address, userId: "u" } });
+    expect([both.status, both.body]).toEqual([400, exampleBody(lift, 400, "bothIdentifiers")]);
+  });
+
+  test("a removal counts for a rolling 30 days of the key's clock", async () => {
+    const key = freshKey();
+    await call(mock, key, lift, { query: seeded });
+    mock.advanceClock(key, 30 * 24 * 60 * 60 * 1000 - 60_000);
+    const within = await call(mock, key, status, { query: seeded });
+    expect(within.body).toMatchObject({ removalQuota: { remaining: limit - 1 } });
+    mock.advanceClock(key, 120_000);
+    const after = await call(mock, key, status, { query: seeded });
+    expect(after.body).toMatchObject({ removalQuota: { remaining: limit } });
+  });
+});

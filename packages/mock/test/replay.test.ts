@@ -123,6 +123,11 @@ describe("the request examples replayed in the bundle's order", () => {
         example: "propertyExists",
         because: "a property's name is unique in the team, and the first pass created this one",
       },
+      removeContactSuppression: {
+        status: 400,
+        example: "notSuppressed",
+        because: "the first pass took the seeded contact off the suppression list",
+      },
       updateEmailMessage: {
         status: 409,
         example: "staleRevision",
