@@ -37,6 +37,17 @@ function refusalWith(properties) {
   };
 }
 
+/** An object of the given names, each required and each naming a field or resource. */
+function namesOf(names, description) {
+  return {
+    type: "object",
+    description,
+    additionalProperties: false,
+    required: names,
+    properties: Object.fromEntries(names.map((key) => [key, name])),
+  };
+}
+
 export default {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   title: "SandboxVocabulary",
@@ -72,6 +83,43 @@ export default {
           description:
             "Body fields the request records in the key's log instead of writing them to the record.",
         },
+        target: {
+          type: "string",
+          minLength: 1,
+          description: "`send`: the body field holding the id of the record sent.",
+        },
+        variables: {
+          type: "object",
+          description:
+            "`send`: the body's map of variables must hold every name the record's `declared` list has.",
+          additionalProperties: false,
+          required: ["field", "declared", "missing"],
+          properties: {
+            field: name,
+            declared: name,
+            missing: refusal,
+          },
+        },
+        audience: namesOf(
+          ["when", "resource", "field"],
+          "`send`: when the body's `when` is `true`, a record of `resource` is created from the body's `field` unless one has it.",
+        ),
+        logSizes: namesOf(
+          ["field", "dataField", "sizeField"],
+          "The logged array `field`'s items keep their size in bytes under `sizeField` instead of the base64 `dataField`.",
+        ),
+        idempotency: {
+          type: "object",
+          description:
+            "A request repeating the operation's idempotency-key header within `hours` of the key's clock is refused with `conflict`; `scope` says whether keys are shared by every operation of the API key or kept per operation.",
+          additionalProperties: false,
+          required: ["hours", "scope", "conflict"],
+          properties: {
+            hours: { type: "integer", minimum: 1 },
+            scope: { enum: ["apiKey", "operation"] },
+            conflict: refusal,
+          },
+        },
         dailyQuota: {
           type: "object",
           additionalProperties: false,
@@ -87,7 +135,7 @@ export default {
         {
           // `inspect`, `flagStatus` and `unflag` answer with an example (they must name one);
           // only `inspect` may count a daily quota.
-          if: { properties: { action: { enum: ["inspect", "flagStatus", "unflag"] } } },
+          if: { properties: { action: { enum: ["inspect", "flagStatus", "unflag", "send"] } } },
           // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
           then: { required: ["answer"], properties: { answer: true } },
         },
@@ -106,6 +154,13 @@ export default {
             properties: { unknown: true, ambiguous: true },
           },
           else: { properties: { unknown: false, ambiguous: false } },
+        },
+        {
+          // Only a `send` names its record in the body and checks its variables.
+          if: { properties: { action: { const: "send" } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: { required: ["target"], properties: { target: true } },
+          else: { properties: { target: false, variables: false, audience: false } },
         },
         {
           // Reads and lists answer records: an example instead would hide them.
@@ -129,6 +184,7 @@ export default {
         "delete",
         "flagStatus",
         "unflag",
+        "send",
       ],
     },
     SandboxModel: {

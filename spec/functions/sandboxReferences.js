@@ -69,14 +69,22 @@ function checkListAnswer(pagination, entry, problem) {
   }
 }
 
-/** The record's schema: a read's answer, else the items of a find's or a bare list's answer. */
-function recordSchemaOf(operations) {
+/** The items a list's or a find's answer holds: a bare array's, or the envelope's items field. */
+function itemsOf(schema, pagination) {
+  if (schema?.type === "array") return schema.items;
+  const items = new Map(propertiesOf(schema)).get(pagination?.itemsField);
+  return items?.type === "array" ? items.items : undefined;
+}
+
+/** The record's schema: a read's answer, else the items of a find's or a list's answer. */
+function recordSchemaOf(operations, pagination) {
   const read = operations.find((entry) => entry.declared.action === "read");
   if (read) return successSchema(read.operation);
   for (const action of ["find", "list"]) {
     const items = operations
-      .map((entry) => entry.declared.action === action && successSchema(entry.operation))
-      .find((schema) => schema?.type === "array")?.items;
+      .filter((entry) => entry.declared.action === action)
+      .map((entry) => itemsOf(successSchema(entry.operation), pagination))
+      .find(Boolean);
     if (items) return items;
   }
   return undefined;
@@ -131,12 +139,23 @@ function checkBuiltIn(builtIn, operations, problem, at) {
 
 /** An operation's own refusals (`unknown`, `ambiguous`) are examples it documents. */
 function checkOperationRefusals(entry, problem) {
-  for (const key of ["unknown", "ambiguous"]) {
-    const refusal = entry.declared[key];
+  const declared = entry.declared;
+  const refusals = {
+    unknown: declared.unknown,
+    ambiguous: declared.ambiguous,
+    "variables/missing": declared.variables?.missing,
+    "idempotency/conflict": declared.idempotency?.conflict,
+  };
+  if (declared.idempotency && !entry.operation["x-idempotency-key"])
+    problem("x-sandbox idempotency needs the operation's x-idempotency-key header.", [
+      ...entry.where,
+      "idempotency",
+    ]);
+  for (const [key, refusal] of Object.entries(refusals)) {
     if (refusal && !exampleNames(entry.operation, refusal.status).includes(refusal.example))
       problem(
         `x-sandbox ${key} names '${refusal.example}', which is no named ${refusal.status} example of this operation.`,
-        [...entry.where, key, "example"],
+        [...entry.where, ...key.split("/"), "example"],
       );
   }
 }
@@ -184,10 +203,10 @@ export default function sandboxReferences(document) {
   for (const [name, resource] of Object.entries(model.resources)) {
     const at = ["x-sandbox-model", "resources", name];
     const operations = byResource.get(name) ?? [];
-    const recordSchema = recordSchemaOf(operations);
+    const recordSchema = recordSchemaOf(operations, model.pagination);
     if (!recordSchema) {
       problem(
-        `Resource '${name}' has no operation with x-sandbox action 'read', 'find' or a bare 'list' to give its record's schema.`,
+        `Resource '${name}' has no operation with x-sandbox action 'read', 'find' or 'list' to give its record's schema.`,
         at,
       );
       continue;

@@ -184,6 +184,8 @@ describe("the operations", () => {
     listMailingLists: ["mailingList", "list"],
     getContactSuppression: ["contact", "flagStatus"],
     removeContactSuppression: ["contact", "unflag"],
+    sendTransactionalEmail: ["transactionalEmail", "send"],
+    listPublishedTransactionalEmails: ["transactionalEmail", "list"],
     createContactProperty: ["contactProperty", "create"],
     listContactProperties: ["contactProperty", "list"],
   };
@@ -229,6 +231,23 @@ describe("the operations", () => {
       parameter: "list",
       value: "custom",
     });
+  });
+
+  test("the sandbox's sends follow the facts: an unknown transactionalId is the 404, a missing variable the 400 that names it, a key reused within 24 hours the 409", () => {
+    const send = getOperation("sendTransactionalEmail").sandbox;
+    expect(sandboxModel?.resources.transactionalEmail?.notFound).toBe("transactionalNotFound");
+    expect(send?.variables?.missing).toMatchObject({ status: 400, example: "missingVariables" });
+    expect(exampleValues("sendTransactionalEmail", "400").missingVariables).toEqual({
+      success: false,
+      message: "Missing required data variable(s): confirmationUrl",
+    });
+    expect(send?.audience).toEqual({ when: "addToAudience", resource: "contact", field: "email" });
+    for (const id of SENDS) {
+      expect(getOperation(id).sandbox?.idempotency).toMatchObject({
+        hours: 24,
+        conflict: { status: 409, example: "keyUsed" },
+      });
+    }
   });
 
   test("the sandbox's suppression follows the facts: a rolling 30 days, the 400 when not suppressed or at zero", () => {

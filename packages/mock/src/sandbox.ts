@@ -72,6 +72,8 @@ export interface SandboxCall {
   body: unknown;
   /** The request URL as the caller sent it, for `nextPage`. */
   url: URL;
+  /** The request's headers, for the idempotency key. */
+  headers: Headers;
 }
 
 export interface SandboxAnswer {
@@ -229,6 +231,8 @@ interface KeyState {
   log: JsonObject[];
   /** Per resource, when each `unflag` happened on the key's clock, oldest first. */
   lifts: Map<string, number[]>;
+  /** Idempotency keys of successful requests, in their scope, with when they were used. */
+  idempotencyKeys: Map<string, number>;
 }
 
 interface ResourcePlan {
@@ -376,6 +380,14 @@ function withFlags(stored: unknown, flags: JsonObject): JsonObject {
   return map;
 }
 
+/** A logged item with its base64 data replaced by the data's size in bytes: data is never kept. */
+function withSize(item: unknown, sizes: { dataField: string; sizeField: string }): unknown {
+  if (!isObject(item)) return item;
+  const { [sizes.dataField]: data, ...rest } = item;
+  const size = typeof data === "string" ? Buffer.from(data, "base64").byteLength : 0;
+  return { ...rest, [sizes.sizeField]: size };
+}
+
 /** The value without the custom (undeclared) fields set to `null`: `null` clears one. */
 function withoutCleared(plan: ResourcePlan, value: JsonObject): JsonObject {
   for (const [field, entry] of Object.entries(value)) {
@@ -384,10 +396,17 @@ function withoutCleared(plan: ResourcePlan, value: JsonObject): JsonObject {
   return value;
 }
 
-/** The JSON pointer of the record an operation's 2xx answer holds, an array's item if a list. */
-function recordPointer(operation: Operation): string {
+/**
+ * The JSON pointer of the record an operation's 2xx answer holds: an array's item for a bare
+ * list or a find, an item of the envelope's `itemsField` for a paged list.
+ */
+function recordPointer(operation: Operation, itemsField: string): string {
   const { pointer, node } = resolve(successOf(operation).body.schemaPointer);
-  return node.type === "array" ? resolve(`${pointer}/items`).pointer : pointer;
+  if (node.type === "array") return resolve(`${pointer}/items`).pointer;
+  const items = schemaProperties(pointer).get(itemsField);
+  if (operation.sandbox?.action !== "list" || items?.type !== "array") return pointer;
+  const { pointer: envelope } = resolve(`${pointer}/properties/${itemsField}`);
+  return resolve(`${envelope}/items`).pointer;
 }
 
 /** A page of a list, under the field names `x-sandbox-model.pagination` gives each part. */
@@ -441,7 +460,7 @@ export class Sandbox {
       if (source === undefined) {
         throw new ContractError(`Resource ${name} has no read, find or list operation`);
       }
-      const schemaPointer = recordPointer(source);
+      const schemaPointer = recordPointer(source, this.#model.pagination.itemsField);
       const properties = schemaProperties(schemaPointer);
       const timeFields = [...properties]
         .filter(([, schema]) => schema.format === "date-time")
@@ -511,6 +530,7 @@ export class Sandbox {
     delete: (plan, state, call) => this.#delete(plan, state, call),
     flagStatus: (plan, state, call) => this.#flagStatus(plan, state, call),
     unflag: (plan, state, call) => this.#unflag(plan, state, call),
+    send: (plan, state, call) => this.#send(plan, state, call),
   };
 
   /** What the key's requests recorded beside their records (`log`), oldest first. */
@@ -525,13 +545,44 @@ export class Sandbox {
     const plan = this.#plan(declared.resource);
     const state = this.#state(call.key);
     try {
-      return this.#actions[declared.action](plan, state, call);
+      const spendKey = this.#checkIdempotency(state, call);
+      const answer = this.#actions[declared.action](plan, state, call);
+      spendKey?.();
+      return answer;
     } catch (error) {
       if (error instanceof Refused) {
         return { status: error.refusal.status, body: error.body, example: error.refusal.example };
       }
       throw error;
     }
+  }
+
+  /**
+   * A request repeating a key used within the window is refused before anything else; a new key
+   * is spent only by a request that succeeds (the returned callback), so a refused one can retry.
+   */
+  #checkIdempotency(state: KeyState, call: SandboxCall): (() => void) | undefined {
+    const rule = call.operation.sandbox?.idempotency;
+    const header = call.operation.idempotencyKey?.header;
+    const sent = header === undefined ? null : call.headers.get(header);
+    if (rule === undefined || sent === null || sent === "") return undefined;
+    const scoped = rule.scope === "operation" ? `${call.operation.operationId}\n${sent}` : sent;
+    const now = this.now(call.key);
+    const window = rule.hours * 60 * 60 * 1000;
+    const used = state.idempotencyKeys.get(scoped);
+    if (used !== undefined && now - used < window) {
+      throw this.#refuse(call, rule.conflict, isObject(call.body) ? call.body : {});
+    }
+    return () => {
+      state.idempotencyKeys.delete(scoped);
+      state.idempotencyKeys.set(scoped, now);
+      // Oldest first: past the per-key cap, or past the window, the first keys go.
+      for (const [oldest, at] of state.idempotencyKeys) {
+        const over = state.idempotencyKeys.size > this.#limits.recordsPerKey;
+        if (!over && now - at < window) break;
+        state.idempotencyKeys.delete(oldest);
+      }
+    };
   }
 
   #plan(name: string): ResourcePlan {
@@ -670,6 +721,7 @@ export class Sandbox {
       quota: new Map(),
       log: [],
       lifts: new Map(),
+      idempotencyKeys: new Map(),
     };
     const shift = this.#wallTime() - this.#examplesNow;
     for (const plan of this.#plans.values()) {
@@ -855,21 +907,7 @@ export class Sandbox {
   ): SandboxAnswer {
     const rules = plan.rules;
     const at = new Date(now).toISOString();
-    const value: JsonObject = structuredClone(rules.defaults ?? {});
-    for (const [field, target] of Object.entries(rules.defaultReferences ?? {})) {
-      value[field] = this.#reservedId(state, target);
-    }
-    Object.assign(value, structuredClone(body));
-    for (const field of Object.keys(rules.flagMaps ?? {})) {
-      if (isObject(body[field])) value[field] = withFlags({}, body[field]);
-    }
-    withoutCleared(plan, value);
-    if (plan.idField === "id") value.id = freshId();
-    for (const field of plan.timeFields) value[field] = at;
-    for (const [field, template] of Object.entries(rules.derived ?? {})) {
-      value[field] = filled(template, (name) => value[name]);
-    }
-    if (rules.schedule !== undefined) value[rules.schedule.statusField] = rules.schedule.draft;
+    const value = this.#newValue(plan, state, body, at);
     let companion: JsonObject | undefined;
     if (rules.companion !== undefined) {
       companion = this.#companionValue(plan, String(value.id), freshId(), at);
@@ -898,6 +936,27 @@ export class Sandbox {
     }
     this.#evict(plan, state);
     return result;
+  }
+
+  /** A new record's fields: the defaults, the body, a fresh id, the times and derived fields. */
+  #newValue(plan: ResourcePlan, state: KeyState, body: JsonObject, at: string): JsonObject {
+    const rules = plan.rules;
+    const value: JsonObject = structuredClone(rules.defaults ?? {});
+    for (const [field, target] of Object.entries(rules.defaultReferences ?? {})) {
+      value[field] = this.#reservedId(state, target);
+    }
+    Object.assign(value, structuredClone(body));
+    for (const field of Object.keys(rules.flagMaps ?? {})) {
+      if (isObject(body[field])) value[field] = withFlags({}, body[field]);
+    }
+    withoutCleared(plan, value);
+    if (plan.idField === "id") value.id = freshId();
+    for (const field of plan.timeFields) value[field] = at;
+    for (const [field, template] of Object.entries(rules.derived ?? {})) {
+      value[field] = filled(template, (name) => value[name]);
+    }
+    if (rules.schedule !== undefined) value[rules.schedule.statusField] = rules.schedule.draft;
+    return value;
   }
 
   #reservedId(state: KeyState, resource: string): unknown {
@@ -1016,6 +1075,11 @@ export class Sandbox {
     for (const field of logged) {
       if (call.body[field] !== undefined) entry[field] = structuredClone(call.body[field]);
     }
+    const sizes = call.operation.sandbox?.logSizes;
+    const items = sizes === undefined ? undefined : entry[sizes.field];
+    if (sizes !== undefined && Array.isArray(items)) {
+      entry[sizes.field] = items.map((item) => withSize(item, sizes));
+    }
     state.log.push(entry);
     if (state.log.length > this.#limits.recordsPerKey) state.log.shift();
   }
@@ -1074,6 +1138,59 @@ export class Sandbox {
     const result = this.#answerWith(plan, call, structuredClone(record.value));
     this.#collection(state, plan.name).delete(record);
     return result;
+  }
+
+  /**
+   * `send`: the record the body's `target` names, its declared variables all sent, is sent: the
+   * audience record made if asked and missing, the send logged, the `answer` example answered.
+   */
+  #send(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const declared = call.operation.sandbox;
+    const body = isObject(call.body) ? call.body : {};
+    const id = body[declared?.target ?? ""];
+    const record =
+      typeof id === "string" ? this.#collection(state, plan.name).byId.get(id) : undefined;
+    if (record === undefined) throw this.#refuse(call, this.#notFound(plan), body);
+    const variables = declared?.variables;
+    if (variables !== undefined) {
+      const names = record.value[variables.declared];
+      const sent = isObject(body[variables.field]) ? (body[variables.field] as JsonObject) : {};
+      const missing = (Array.isArray(names) ? names : []).filter(
+        (name) => sent[String(name)] === undefined,
+      );
+      if (missing.length > 0) {
+        throw this.#refuse(call, variables.missing, { ...body, missing: missing.join(", ") });
+      }
+    }
+    const now = this.now(call.key);
+    const result = this.#answerWith(plan, call, record.value);
+    const audience = declared?.audience;
+    if (audience !== undefined && body[audience.when] === true) {
+      this.#ensureRecord(this.#plan(audience.resource), state, audience.field, body, now);
+    }
+    this.#record(plan, state, call, record.value, now);
+    return result;
+  }
+
+  /** A record of `plan` whose `field` is the body's, made from it if none has it. */
+  #ensureRecord(
+    plan: ResourcePlan,
+    state: KeyState,
+    field: string,
+    body: JsonObject,
+    now: number,
+  ): void {
+    const collection = this.#collection(state, plan.name);
+    if (collection.findBy(field, body[field]) !== undefined) return;
+    const value = this.#newValue(
+      plan,
+      state,
+      { [field]: body[field] },
+      new Date(now).toISOString(),
+    );
+    const stored = inSchemaOrder(conform(value, plan.schemaPointer), plan.schemaPointer);
+    collection.add({ seq: state.nextSeq++, seed: false, value: stored });
+    this.#evict(plan, state);
   }
 
   #flagRule(plan: ResourcePlan): NonNullable<SandboxResource["flag"]> {
