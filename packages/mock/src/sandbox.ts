@@ -27,13 +27,29 @@ export interface SandboxLimits {
   recordsPerKey?: number | undefined;
 }
 
+/**
+ * What a Loops account holds that the API cannot create, by resource name of the contract's
+ * `x-sandbox-model` (`transactionalEmail`, `mailingList`, `contactProperty`): records as the
+ * resource's read or list answers them.
+ */
+export type Fixtures = Record<string, Array<Record<string, unknown>>>;
+
+/** Fixtures that do not fit the contract; the message names the field. */
+export class FixtureError extends TypeError {
+  override name = "FixtureError";
+}
+
 export interface SandboxOptions {
+  /** Fixtures every key starts with, on top of the seed; `define` adds a key's own. */
+  fixtures?: Fixtures | undefined;
   /** Start every key as a new team: the reserved records and nothing else. */
   empty?: boolean | undefined;
   limits?: SandboxLimits | undefined;
   /** Wall time in milliseconds; a key's clock adds its own offset. Default: the real clock. */
   now?: (() => number) | undefined;
 }
+
+const fixtureRoom = 1_000_000;
 
 export const defaultLimits = { keys: 100, recordsPerKey: 10_000 } as const;
 
@@ -47,6 +63,11 @@ export interface SandboxControls {
   reset(apiKey?: string): void;
   /** What the key's requests recorded beside their records (events, sends), oldest first. */
   log(apiKey: string): Array<Record<string, unknown>>;
+  /**
+   * Declares what the key's Loops account holds (transactional emails, mailing lists, contact
+   * properties): added now, and kept by `reset(apiKey)`, which returns to the seed plus them.
+   */
+  define(apiKey: string, fixtures: Fixtures): void;
 }
 
 /** The controls of a sandbox, or of none: then they say so. */
@@ -60,6 +81,7 @@ export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
       sandbox ? sandbox.advanceClock(apiKey, milliseconds) : stateless(),
     reset: (apiKey) => void (sandbox ? sandbox.reset(apiKey) : stateless()),
     log: (apiKey) => (sandbox ? sandbox.log(apiKey) : stateless()),
+    define: (apiKey, fixtures) => void (sandbox ? sandbox.define(apiKey, fixtures) : stateless()),
   };
 }
 
@@ -148,6 +170,13 @@ class Collection {
     return this.#created.length - this.#head;
   }
 
+  /** Adds a record before every other, as a fixture is: it is never evicted. */
+  prepend(record: StoredRecord): void {
+    this.#seeded.unshift(record);
+    this.byId.set(this.idOf(record.value), record);
+    this.#index(record, true);
+  }
+
   /** The record at a position in creation order, 0 the oldest. */
   at(index: number): StoredRecord {
     const seeded = this.#seeded.length;
@@ -233,6 +262,8 @@ interface KeyState {
   lifts: Map<string, number[]>;
   /** Idempotency keys of successful requests, in their scope, with when they were used. */
   idempotencyKeys: Map<string, number>;
+  /** The seq of the record before every other: fixtures go before it, so seq stays ordered. */
+  firstSeq: number;
 }
 
 interface ResourcePlan {
@@ -429,6 +460,9 @@ export class Sandbox {
   readonly #limits: Required<{ [K in keyof SandboxLimits]: number }>;
   readonly #now: () => number;
   readonly #examplesNow: number;
+  /** Fixtures for every key (the option), and each key's own (`define`). */
+  readonly #fixtures: Map<string, JsonObject[]>;
+  readonly #keyFixtures = new Map<string, Map<string, JsonObject[]>>();
 
   constructor(options: SandboxOptions = {}) {
     if (contractModel === undefined) {
@@ -479,6 +513,65 @@ export class Sandbox {
       });
     }
     this.#buildSeed();
+    this.#fixtures = this.#validFixtures(options.fixtures ?? {}, "fixtures");
+  }
+
+  define(key: string, fixtures: Fixtures): void {
+    const valid = this.#validFixtures(fixtures, "fixtures");
+    const own = this.#keyFixtures.get(key) ?? new Map<string, JsonObject[]>();
+    for (const [resource, records] of valid) {
+      own.set(resource, [...(own.get(resource) ?? []), ...records]);
+    }
+    this.#keyFixtures.set(key, own);
+    if (this.#keys.has(key)) this.#applyFixtures(this.#state(key), valid);
+  }
+
+  /** The fixtures checked against the records' schemas, or a FixtureError naming the field. */
+  #validFixtures(fixtures: unknown, where: string): Map<string, JsonObject[]> {
+    if (!isObject(fixtures)) {
+      throw new FixtureError(`${where} must be an object of resource names to arrays of records.`);
+    }
+    const valid = new Map<string, JsonObject[]>();
+    for (const [resource, records] of Object.entries(fixtures)) {
+      const plan = this.#plans.get(resource);
+      const at = `${where}.${resource}`;
+      if (plan === undefined) {
+        const known = [...this.#plans.keys()].join(", ");
+        throw new FixtureError(`${at}: no such resource; the sandbox's are ${known}.`);
+      }
+      if (!Array.isArray(records)) throw new FixtureError(`${at} must be an array of records.`);
+      const validate = validatorAt(plan.schemaPointer);
+      valid.set(
+        resource,
+        records.map((record, index) => {
+          if (!validate(record) || !isObject(record)) {
+            const error = validate.errors?.[0];
+            const field = (error?.instancePath ?? "").split("/").slice(1).join(".");
+            const path = `${at}[${index}]${field ? `.${field}` : ""}`;
+            throw new FixtureError(`${path}: ${error?.message ?? "must be an object"}.`);
+          }
+          if (typeof record[plan.idField] !== "string") {
+            throw new FixtureError(`${at}[${index}].${plan.idField}: must be a string.`);
+          }
+          return structuredClone(record);
+        }),
+      );
+    }
+    return valid;
+  }
+
+  /** Fixtures into a key's collections: a record with a held id replaces it; others go first. */
+  #applyFixtures(state: KeyState, fixtures: Map<string, JsonObject[]>): void {
+    for (const [resource, records] of fixtures) {
+      const plan = this.#plan(resource);
+      const collection = this.#collection(state, resource);
+      for (const record of records) {
+        const value = inSchemaOrder(structuredClone(record), plan.schemaPointer);
+        const held = collection.byId.get(collection.idOf(value));
+        if (held !== undefined) collection.replace(held, value);
+        else collection.prepend({ seq: state.firstSeq--, seed: true, value });
+      }
+    }
   }
 
   /** Whether the sandbox answers this operation (the contract declares it `x-sandbox`). */
@@ -716,12 +809,15 @@ export class Sandbox {
     }
     state = {
       offset: 0,
-      nextSeq: 1,
+      // Room below the seed for a million fixtures, so every seq stays positive (cursors are
+      // base-36 seqs).
+      nextSeq: fixtureRoom + 1,
       collections: new Map(),
       quota: new Map(),
       log: [],
       lifts: new Map(),
       idempotencyKeys: new Map(),
+      firstSeq: fixtureRoom,
     };
     const shift = this.#wallTime() - this.#examplesNow;
     for (const plan of this.#plans.values()) {
@@ -747,6 +843,8 @@ export class Sandbox {
       }
       state.collections.set(plan.name, collection);
     }
+    this.#applyFixtures(state, this.#fixtures);
+    this.#applyFixtures(state, this.#keyFixtures.get(key) ?? new Map());
     this.#keys.set(key, state);
     while (this.#keys.size > this.#limits.keys) {
       const oldest = this.#keys.keys().next().value as string;
