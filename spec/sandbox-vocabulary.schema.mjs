@@ -108,6 +108,7 @@ export default {
           ["field", "dataField", "sizeField"],
           "The logged array `field`'s items keep their size in bytes under `sizeField` instead of the base64 `dataField`.",
         ),
+        bodyLimit: refusalWith({ bytes: { type: "integer", minimum: 1 } }),
         idempotency: {
           type: "object",
           description:

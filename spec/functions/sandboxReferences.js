@@ -145,6 +145,7 @@ function checkOperationRefusals(entry, problem) {
     ambiguous: declared.ambiguous,
     "variables/missing": declared.variables?.missing,
     "idempotency/conflict": declared.idempotency?.conflict,
+    bodyLimit: declared.bodyLimit,
   };
   if (declared.idempotency && !entry.operation["x-idempotency-key"])
     problem("x-sandbox idempotency needs the operation's x-idempotency-key header.", [

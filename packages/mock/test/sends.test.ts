@@ -3,7 +3,7 @@
 // a repeated Idempotency-Key is refused for 24 hours of the key's clock.
 import { getOperation } from "@loops-contract/spec";
 import { beforeAll, describe, expect, test } from "vitest";
-import { createMockFetch, type MockFetch } from "../dist/index.js";
+import { createMockFetch, type MockFetch, maxBodyBytes } from "../dist/index.js";
 import { call, exampleBody, freshKey, operationFor } from "./support/sandbox.js";
 
 const send = operationFor("transactionalEmail", "send");
@@ -90,6 +90,43 @@ describe("transactional sends", () => {
     >;
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ email: to, subscribed: true, source: "API" });
+  });
+});
+
+describe("body size", () => {
+  const limit = Number(send.sandbox?.bodyLimit?.bytes);
+  const withAttachment = (bytes: number) => ({
+    ...welcome,
+    email: address(),
+    attachments: [
+      { filename: "big.bin", contentType: "application/octet-stream", data: "A".repeat(bytes) },
+    ],
+  });
+
+  test("a send with attachments takes up to 4 MB; past it, the 400 that says so, and nothing is logged", async () => {
+    expect(limit).toBe(4 * 1024 * 1024);
+    const key = freshKey();
+    const fits = await call(mock, key, send, { body: withAttachment(limit - 1024) });
+    expect(fits.status).toBe(200);
+    expect(mock.log(key)[0]?.attachments).toEqual([
+      {
+        filename: "big.bin",
+        contentType: "application/octet-stream",
+        size: ((limit - 1024) / 4) * 3,
+      },
+    ]);
+    const over = await call(mock, key, send, { body: withAttachment(limit) });
+    expect([over.status, over.body]).toEqual([400, exampleBody(send, 400, "bodyTooLarge")]);
+    expect(mock.log(key)).toHaveLength(1);
+  });
+
+  test("every other operation keeps the 1 MB cap", async () => {
+    const create = operationFor("contact", "create");
+    const big = await call(mock, freshKey(), create, {
+      body: { email: address(), note: "x".repeat(maxBodyBytes) },
+    });
+    expect(big.status).toBe(400);
+    expect(big.body.message).toBe(`Request body is over ${maxBodyBytes} bytes.`);
   });
 });
 
