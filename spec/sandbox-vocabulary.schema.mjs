@@ -97,6 +97,7 @@ export default {
           properties: {
             field: name,
             declared: name,
+            optional: name,
             missing: refusal,
           },
         },
@@ -315,6 +316,11 @@ export default {
             parameter: name,
             value: name,
           },
+        },
+        fixtureOnly: {
+          ...fieldList,
+          description:
+            "Fields, each a list of names, that a fixture may give and no answer shows (a transactional email's optional variables).",
         },
         flag: { $ref: "#/$defs/SandboxFlag" },
         identifiers: { $ref: "#/$defs/SandboxIdentifiers" },

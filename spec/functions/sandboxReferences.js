@@ -317,6 +317,23 @@ export default function sandboxReferences(document) {
     }
     if (resource.reserved) refusal(resource.reserved, ["reserved"]);
     if (resource.idField) field(resource.idField, ["idField"]);
+    for (const [index, key] of (resource.fixtureOnly ?? []).entries()) {
+      if (fields.has(key))
+        problem(`fixtureOnly '${key}' is a field answers show; it cannot be kept out of them.`, [
+          ...at,
+          "fixtureOnly",
+          index,
+        ]);
+    }
+    for (const entry of operations) {
+      const optional = entry.declared.variables?.optional;
+      if (optional && !(resource.fixtureOnly ?? []).includes(optional))
+        problem(`variables.optional '${optional}' is no fixtureOnly field of '${name}'.`, [
+          ...entry.where,
+          "variables",
+          "optional",
+        ]);
+    }
     for (const [key, target] of Object.entries(resource.renames ?? {}))
       field(target, ["renames", key]);
     if (resource.reservedIds) refusal(resource.reservedIds, ["reservedIds"]);

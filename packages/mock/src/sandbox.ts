@@ -113,6 +113,8 @@ interface StoredRecord {
   sendAt?: number | undefined;
   /** Whether the record carries its resource's `flag` (a suppressed contact). */
   flagged?: boolean | undefined;
+  /** The `fixtureOnly` fields a fixture gave: read by the sandbox, never answered. */
+  hidden?: JsonObject | undefined;
 }
 
 /**
@@ -543,7 +545,8 @@ export class Sandbox {
       const validate = validatorAt(plan.schemaPointer);
       valid.set(
         resource,
-        records.map((record, index) => {
+        records.map((given, index) => {
+          const record = this.#withoutFixtureOnly(plan, given, `${at}[${index}]`);
           if (!validate(record) || !isObject(record)) {
             const error = validate.errors?.[0];
             const field = (error?.instancePath ?? "").split("/").slice(1).join(".");
@@ -553,11 +556,27 @@ export class Sandbox {
           if (typeof record[plan.idField] !== "string") {
             throw new FixtureError(`${at}[${index}].${plan.idField}: must be a string.`);
           }
-          return structuredClone(record);
+          return structuredClone(given as JsonObject);
         }),
       );
     }
     return valid;
+  }
+
+  /** The record without its `fixtureOnly` fields, each checked to be a list of names. */
+  #withoutFixtureOnly(plan: ResourcePlan, record: unknown, at: string): unknown {
+    const fixtureOnly = plan.rules.fixtureOnly ?? [];
+    if (!isObject(record) || fixtureOnly.length === 0) return record;
+    const rest: JsonObject = { ...record };
+    for (const field of fixtureOnly) {
+      const names = rest[field];
+      delete rest[field];
+      if (names === undefined) continue;
+      if (!Array.isArray(names) || names.some((entry) => typeof entry !== "string")) {
+        throw new FixtureError(`${at}.${field}: must be an array of names.`);
+      }
+    }
+    return rest;
   }
 
   /** Fixtures into a key's collections: a record with a held id replaces it; others go first. */
@@ -566,10 +585,20 @@ export class Sandbox {
       const plan = this.#plan(resource);
       const collection = this.#collection(state, resource);
       for (const record of records) {
-        const value = inSchemaOrder(structuredClone(record), plan.schemaPointer);
+        const hidden: JsonObject = {};
+        const given = structuredClone(record);
+        for (const field of plan.rules.fixtureOnly ?? []) {
+          if (field in given) hidden[field] = given[field];
+          delete given[field];
+        }
+        const value = inSchemaOrder(given, plan.schemaPointer);
         const held = collection.byId.get(collection.idOf(value));
-        if (held !== undefined) collection.replace(held, value);
-        else collection.prepend({ seq: state.firstSeq--, seed: true, value });
+        if (held !== undefined) {
+          collection.replace(held, value);
+          held.hidden = hidden;
+        } else {
+          collection.prepend({ seq: state.firstSeq--, seed: true, value, hidden });
+        }
       }
     }
   }
@@ -1252,9 +1281,11 @@ export class Sandbox {
     const variables = declared?.variables;
     if (variables !== undefined) {
       const names = record.value[variables.declared];
+      const optional = record.hidden?.[variables.optional ?? ""];
       const sent = isObject(body[variables.field]) ? (body[variables.field] as JsonObject) : {};
       const missing = (Array.isArray(names) ? names : []).filter(
-        (name) => sent[String(name)] === undefined,
+        (name) =>
+          sent[String(name)] === undefined && !(Array.isArray(optional) && optional.includes(name)),
       );
       if (missing.length > 0) {
         throw this.#refuse(call, variables.missing, { ...body, missing: missing.join(", ") });

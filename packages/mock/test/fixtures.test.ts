@@ -64,6 +64,33 @@ describe("fixtures", () => {
     ]);
   });
 
+  test("a transactional email's optional variables may be left out; no answer shows which they are", async () => {
+    const key = freshKey();
+    const receipt = {
+      ...passwordReset,
+      id: "cm9receipt0000000000000",
+      dataVariables: ["total", "note"],
+    };
+    mock.define(key, { transactionalEmail: [{ ...receipt, optionalDataVariables: ["note"] }] });
+    const sent = await call(mock, key, send, {
+      body: { transactionalId: receipt.id, email: "f@example.com", dataVariables: { total: 3 } },
+    });
+    expect(sent.status).toBe(200);
+    const refused = await call(mock, key, send, {
+      body: { transactionalId: receipt.id, email: "f@example.com", dataVariables: { note: "x" } },
+    });
+    expect(refused.body.message).toBe("Missing required data variable(s): total");
+    const listed = await call(mock, key, operationFor("transactionalEmail", "list"), {
+      query: { perPage: "50" },
+    });
+    expect(
+      (listed.body.data as Array<{ id: string }>).find((email) => email.id === receipt.id),
+    ).toEqual(receipt);
+    expect(() =>
+      mock.define(key, { transactionalEmail: [{ ...receipt, optionalDataVariables: "note" }] }),
+    ).toThrow("fixtures.transactionalEmail[0].optionalDataVariables: must be an array of names.");
+  });
+
   test("a record that does not fit is refused with the field named, and nothing is added", async () => {
     const key = freshKey();
     expect(() =>
