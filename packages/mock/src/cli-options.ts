@@ -65,7 +65,7 @@ const table: Setting[] = [
     env: "MOCK_FIXTURES",
     kind: "json",
     value: "FILE",
-    help: "a JSON file of what every key's account holds (transactional emails, lists, properties)",
+    help: "a JSON file of records every key's account holds that the API cannot create",
   },
   {
     flag: "rate-limit",
