@@ -37,6 +37,17 @@ function refusalWith(properties) {
   };
 }
 
+/** An object of the given names, each required and each naming a field or resource. */
+function namesOf(names, description) {
+  return {
+    type: "object",
+    description,
+    additionalProperties: false,
+    required: names,
+    properties: Object.fromEntries(names.map((key) => [key, name])),
+  };
+}
+
 export default {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   title: "SandboxVocabulary",
@@ -58,7 +69,59 @@ export default {
       properties: {
         resource: { type: "string", pattern: "^[a-z][A-Za-z0-9]*$" },
         action: { $ref: "#/$defs/SandboxAction" },
-        answer: nonEmpty,
+        answer: {
+          type: "string",
+          minLength: 1,
+          description:
+            "The named 200 example the operation answers with, its `id` set to the record's, instead of the record itself.",
+        },
+        // `upsert`'s refusals: nothing matches and the body cannot create; the identifiers name two.
+        unknown: refusal,
+        ambiguous: refusal,
+        log: {
+          ...fieldList,
+          description:
+            "Body fields the request records in the key's log instead of writing them to the record.",
+        },
+        target: {
+          type: "string",
+          minLength: 1,
+          description: "`send`: the body field holding the id of the record sent.",
+        },
+        variables: {
+          type: "object",
+          description:
+            "`send`: the body's map of variables must hold every name the record's `declared` list has.",
+          additionalProperties: false,
+          required: ["field", "declared", "missing"],
+          properties: {
+            field: name,
+            declared: name,
+            optional: name,
+            missing: refusal,
+          },
+        },
+        audience: namesOf(
+          ["when", "resource", "field"],
+          "`send`: when the body's `when` is `true`, a record of `resource` is created from the body's `field` unless one has it.",
+        ),
+        logSizes: namesOf(
+          ["field", "dataField", "sizeField"],
+          "The logged array `field`'s items keep their size in bytes under `sizeField` instead of the base64 `dataField`.",
+        ),
+        bodyLimit: refusalWith({ bytes: { type: "integer", minimum: 1 } }),
+        idempotency: {
+          type: "object",
+          description:
+            "A request repeating the operation's idempotency-key header within `hours` of the key's clock is refused with `conflict`; `scope` says whether keys are shared by every operation of the API key or kept per operation.",
+          additionalProperties: false,
+          required: ["hours", "scope", "conflict"],
+          properties: {
+            hours: { type: "integer", minimum: 1 },
+            scope: { enum: ["apiKey", "operation"] },
+            conflict: refusal,
+          },
+        },
         dailyQuota: {
           type: "object",
           additionalProperties: false,
@@ -70,16 +133,61 @@ export default {
           },
         },
       },
-      // Only `inspect` answers with an example and may count a quota; it must name the example.
-      if: { properties: { action: { const: "inspect" } } },
-      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
-      then: { required: ["answer"], properties: { answer: true } },
-      else: { properties: { answer: false, dailyQuota: false } },
+      allOf: [
+        {
+          // `inspect`, `flagStatus` and `unflag` answer with an example (they must name one);
+          // only `inspect` may count a daily quota.
+          if: { properties: { action: { enum: ["inspect", "flagStatus", "unflag", "send"] } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: { required: ["answer"], properties: { answer: true } },
+        },
+        {
+          if: { properties: { action: { const: "inspect" } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: true,
+          else: { properties: { dailyQuota: false } },
+        },
+        {
+          // Only an `upsert` finds what it writes by identifiers, so only it can miss or match two.
+          if: { properties: { action: { const: "upsert" } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: {
+            required: ["unknown", "ambiguous"],
+            properties: { unknown: true, ambiguous: true },
+          },
+          else: { properties: { unknown: false, ambiguous: false } },
+        },
+        {
+          // Only a `send` names its record in the body and checks its variables.
+          if: { properties: { action: { const: "send" } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: { required: ["target"], properties: { target: true } },
+          else: { properties: { target: false, variables: false, audience: false } },
+        },
+        {
+          // Reads and lists answer records: an example instead would hide them.
+          if: { properties: { action: { enum: ["read", "list", "find"] } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: { properties: { answer: false, log: false } },
+        },
+      ],
     },
     SandboxAction: {
       title: "SandboxAction",
       description: "What the operation does to its resource; the mock has one handler for each.",
-      enum: ["create", "read", "update", "list", "inspect"],
+      enum: [
+        "create",
+        "read",
+        "update",
+        "list",
+        "inspect",
+        "find",
+        "upsert",
+        "delete",
+        "flagStatus",
+        "unflag",
+        "send",
+      ],
     },
     SandboxModel: {
       title: "SandboxModel",
@@ -137,10 +245,10 @@ export default {
     },
     SandboxResource: {
       title: "SandboxResource",
-      description: "One resource's rules; every rule but `notFound` is optional.",
+      description:
+        "One resource's rules, all optional; `notFound` is needed by a resource read by id or deleted.",
       type: "object",
       additionalProperties: false,
-      required: ["notFound"],
       properties: {
         notFound: nonEmpty,
         defaults: { type: "object" },
@@ -184,6 +292,97 @@ export default {
         },
         reserved: refusalWith({ match: someFields }),
         unique: { type: "object", additionalProperties: refusal },
+        idField: {
+          type: "string",
+          minLength: 1,
+          description:
+            "The field that names a record, when it is not `id`; a create takes it from the body.",
+        },
+        renames: {
+          type: "object",
+          description:
+            "`bodyField: recordField`: a write stores the body's field under the record's name.",
+          additionalProperties: name,
+        },
+        reservedIds: refusalWith({ ids: { type: "array", items: name, minItems: 1 } }),
+        builtIn: {
+          type: "object",
+          description:
+            "Records every team has (seeded from the examples): a list sent `parameter=value` leaves them out.",
+          additionalProperties: false,
+          required: ["ids", "parameter", "value"],
+          properties: {
+            ids: { type: "array", items: name, minItems: 1 },
+            parameter: name,
+            value: name,
+          },
+        },
+        fixtureOnly: {
+          ...fieldList,
+          description:
+            "Fields, each a list of names, that a fixture may give and no answer shows (a transactional email's optional variables).",
+        },
+        flag: { $ref: "#/$defs/SandboxFlag" },
+        identifiers: { $ref: "#/$defs/SandboxIdentifiers" },
+        flagMaps: {
+          type: "object",
+          description:
+            "`field: reference`: a map of ids to booleans, `true` adding the id and `false` removing it; an id the key does not hold in `resource` is refused.",
+          additionalProperties: {
+            type: "object",
+            additionalProperties: false,
+            required: ["resource", "status", "example"],
+            properties: { resource: name, status: clientError, example: name },
+          },
+        },
+      },
+    },
+    SandboxFlag: {
+      title: "SandboxFlag",
+      description:
+        "A flag a record may carry (a suppressed contact), read with `flagStatus` and lifted with `unflag`, which spends one of `limit` lifts per rolling `days` of the key's clock.",
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "statusField",
+        "recordField",
+        "quotaField",
+        "limitField",
+        "remainingField",
+        "limit",
+        "days",
+        "notFlagged",
+        "quotaUsed",
+      ],
+      properties: {
+        statusField: name,
+        recordField: name,
+        quotaField: name,
+        limitField: name,
+        remainingField: name,
+        limit: { type: "integer", minimum: 0 },
+        days: { type: "integer", minimum: 1 },
+        notFlagged: refusal,
+        quotaUsed: refusal,
+      },
+    },
+    SandboxIdentifiers: {
+      title: "SandboxIdentifiers",
+      description:
+        "The fields, each `unique`, that `find`, `upsert` and `delete` name a record by, in the body or as query parameters of the same name.",
+      type: "object",
+      additionalProperties: false,
+      required: ["fields", "creates", "both", "none"],
+      properties: {
+        fields: { type: "array", items: name, minItems: 1 },
+        creates: {
+          type: "string",
+          minLength: 1,
+          description: "The identifier an `upsert` needs to create the record it did not find.",
+        },
+        // `find` and `delete` take exactly one identifier: more than one, or none.
+        both: refusal,
+        none: refusal,
       },
     },
     SandboxSchedule: {

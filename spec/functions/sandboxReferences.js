@@ -69,6 +69,98 @@ function checkListAnswer(pagination, entry, problem) {
   }
 }
 
+/** The items a list's or a find's answer holds: a bare array's, or the envelope's items field. */
+function itemsOf(schema, pagination) {
+  if (schema?.type === "array") return schema.items;
+  const items = new Map(propertiesOf(schema)).get(pagination?.itemsField);
+  return items?.type === "array" ? items.items : undefined;
+}
+
+/** The record's schema: a read's answer, else the items of a find's or a list's answer. */
+function recordSchemaOf(operations, pagination) {
+  const read = operations.find((entry) => entry.declared.action === "read");
+  if (read) return successSchema(read.operation);
+  for (const action of ["find", "list"]) {
+    const items = operations
+      .filter((entry) => entry.declared.action === action)
+      .map((entry) => itemsOf(successSchema(entry.operation), pagination))
+      .find(Boolean);
+    if (items) return items;
+  }
+  return undefined;
+}
+
+/**
+ * The identifiers are fields of the record; each operation that names a record by them documents
+ * the refusals it can give: `find` and `delete` both and none, `upsert` none.
+ */
+function checkIdentifiers(identifiers, operations, field, problem, at) {
+  for (const [index, key] of identifiers.fields.entries())
+    field(key, ["identifiers", "fields", index]);
+  if (!identifiers.fields.includes(identifiers.creates))
+    problem(`identifiers.creates '${identifiers.creates}' is not one of its fields.`, [
+      ...at,
+      "identifiers",
+      "creates",
+    ]);
+  for (const entry of operations) {
+    const action = entry.declared.action;
+    const exactlyOne = ["find", "delete", "flagStatus", "unflag"].includes(action);
+    const needed = exactlyOne ? ["both", "none"] : [];
+    for (const key of needed) {
+      const refusal = identifiers[key];
+      if (!exampleNames(entry.operation, refusal.status).includes(refusal.example))
+        problem(
+          `identifiers.${key} '${refusal.example}' is no named ${refusal.status} example of ${entry.method.toUpperCase()} ${entry.path}, which takes exactly one identifier.`,
+          [...at, "identifiers", key, "example"],
+        );
+    }
+  }
+}
+
+/** A list of the resource takes the parameter that leaves the built-in records out. */
+function checkBuiltIn(builtIn, operations, problem, at) {
+  const takes = operations.some(
+    (entry) =>
+      entry.declared.action === "list" &&
+      entry.parameters.some(
+        (parameter) =>
+          parameter?.in === "query" &&
+          parameter.name === builtIn.parameter &&
+          (parameter.schema?.enum ?? [builtIn.value]).includes(builtIn.value),
+      ),
+  );
+  if (!takes)
+    problem(
+      `builtIn: no list of this resource takes the query parameter '${builtIn.parameter}' with the value '${builtIn.value}'.`,
+      [...at, "parameter"],
+    );
+}
+
+/** An operation's own refusals (`unknown`, `ambiguous`) are examples it documents. */
+function checkOperationRefusals(entry, problem) {
+  const declared = entry.declared;
+  const refusals = {
+    unknown: declared.unknown,
+    ambiguous: declared.ambiguous,
+    "variables/missing": declared.variables?.missing,
+    "idempotency/conflict": declared.idempotency?.conflict,
+    bodyLimit: declared.bodyLimit,
+  };
+  if (declared.idempotency && !entry.operation["x-idempotency-key"])
+    problem("x-sandbox idempotency needs the operation's x-idempotency-key header.", [
+      ...entry.where,
+      "idempotency",
+    ]);
+  for (const [key, refusal] of Object.entries(refusals)) {
+    if (refusal && !exampleNames(entry.operation, refusal.status).includes(refusal.example))
+      problem(
+        `x-sandbox ${key} names '${refusal.example}', which is no named ${refusal.status} example of this operation.`,
+        [...entry.where, ...key.split("/"), "example"],
+      );
+  }
+}
+
 export default function sandboxReferences(document) {
   const model = document?.["x-sandbox-model"];
   if (!model || typeof model.resources !== "object") return [];
@@ -99,6 +191,7 @@ export default function sandboxReferences(document) {
         [...where, "answer"],
       );
     }
+    checkOperationRefusals({ ...entry, declared, where }, problem);
     const quota = declared.dailyQuota;
     if (quota && !exampleNames(entry.operation, quota.status).includes(quota.example)) {
       problem(
@@ -111,14 +204,17 @@ export default function sandboxReferences(document) {
   for (const [name, resource] of Object.entries(model.resources)) {
     const at = ["x-sandbox-model", "resources", name];
     const operations = byResource.get(name) ?? [];
-    const read = operations.find((entry) => entry.declared.action === "read");
-    if (!read) {
-      problem(`Resource '${name}' has no operation with x-sandbox action 'read'.`, at);
+    const recordSchema = recordSchemaOf(operations, model.pagination);
+    if (!recordSchema) {
+      problem(
+        `Resource '${name}' has no operation with x-sandbox action 'read', 'find' or 'list' to give its record's schema.`,
+        at,
+      );
       continue;
     }
     const fields = new Set(
       [
-        ...propertiesOf(successSchema(read.operation)),
+        ...propertiesOf(recordSchema),
         ...operations.flatMap((entry) =>
           propertiesOf(entry.operation.requestBody?.content?.["application/json"]?.schema),
         ),
@@ -141,9 +237,14 @@ export default function sandboxReferences(document) {
         );
       }
     };
-    const withId = operations.filter((entry) => entry.path.includes("{"));
+    const withId = operations.filter(
+      (entry) => entry.path.includes("{") || entry.declared.action === "delete",
+    );
     for (const entry of withId) {
-      if (!exampleNames(entry.operation, 404).includes(resource.notFound)) {
+      if (
+        resource.notFound === undefined ||
+        !exampleNames(entry.operation, 404).includes(resource.notFound)
+      ) {
         problem(
           `notFound '${resource.notFound}' is no named 404 example of ${entry.method.toUpperCase()} ${entry.path}.`,
           [...at, "notFound"],
@@ -215,6 +316,53 @@ export default function sandboxReferences(document) {
       refusal(resource.ownerLock, ["ownerLock"]);
     }
     if (resource.reserved) refusal(resource.reserved, ["reserved"]);
+    if (resource.idField) field(resource.idField, ["idField"]);
+    for (const [index, key] of (resource.fixtureOnly ?? []).entries()) {
+      if (fields.has(key))
+        problem(`fixtureOnly '${key}' is a field answers show; it cannot be kept out of them.`, [
+          ...at,
+          "fixtureOnly",
+          index,
+        ]);
+    }
+    for (const entry of operations) {
+      const optional = entry.declared.variables?.optional;
+      if (optional && !(resource.fixtureOnly ?? []).includes(optional))
+        problem(`variables.optional '${optional}' is no fixtureOnly field of '${name}'.`, [
+          ...entry.where,
+          "variables",
+          "optional",
+        ]);
+    }
+    for (const [key, target] of Object.entries(resource.renames ?? {}))
+      field(target, ["renames", key]);
+    if (resource.reservedIds) refusal(resource.reservedIds, ["reservedIds"]);
+    if (resource.builtIn) checkBuiltIn(resource.builtIn, operations, problem, [...at, "builtIn"]);
+    if (resource.flag) {
+      refusal(resource.flag.notFlagged, ["flag", "notFlagged"]);
+      refusal(resource.flag.quotaUsed, ["flag", "quotaUsed"]);
+    }
+    if (resource.identifiers)
+      checkIdentifiers(resource.identifiers, operations, field, problem, at);
+    for (const [key, reference] of Object.entries(resource.flagMaps ?? {})) {
+      field(key, ["flagMaps", key]);
+      if (!(reference.resource in model.resources))
+        problem(`flagMaps names the undeclared resource '${reference.resource}'.`, [
+          ...at,
+          "flagMaps",
+          key,
+          "resource",
+        ]);
+      for (const entry of operations.filter((w) =>
+        ["create", "update", "upsert"].includes(w.declared.action),
+      )) {
+        if (!exampleNames(entry.operation, reference.status).includes(reference.example))
+          problem(
+            `flagMaps '${key}' refuses with '${reference.example}', which is no named ${reference.status} example of ${entry.method.toUpperCase()} ${entry.path}, a write of it.`,
+            [...at, "flagMaps", key, "example"],
+          );
+      }
+    }
     const companion = resource.companion;
     if (companion) {
       field(companion.idField, ["companion", "idField"]);

@@ -22,6 +22,7 @@ import { validateSandboxVocabulary } from "./sandbox-vocabulary-validator.gen.js
 export type {
   Refusal,
   SandboxAction,
+  SandboxIdentifiers,
   SandboxModel,
   SandboxOperation,
   SandboxPagination,

@@ -6,6 +6,7 @@ import {
   contract as document,
   getOperation,
   operations,
+  sandboxModel,
   schemaValidator,
   validatorAt,
 } from "@loops-contract/spec";
@@ -174,9 +175,116 @@ describe("the operations", () => {
     expect(getOperation("createContact").description).toMatch(/`409`/);
   });
 
-  test.each(APP_IDS)("%s is answered from its examples: x-sandbox is false", (id) => {
-    expect(raw(id)["x-sandbox"]).toBe(false);
-    expect(getOperation(id).sandbox).toBeUndefined();
+  const KEPT: Record<string, [string, string]> = {
+    createContact: ["contact", "create"],
+    updateContact: ["contact", "upsert"],
+    findContact: ["contact", "find"],
+    deleteContact: ["contact", "delete"],
+    sendEvent: ["contact", "upsert"],
+    listMailingLists: ["mailingList", "list"],
+    getContactSuppression: ["contact", "flagStatus"],
+    removeContactSuppression: ["contact", "unflag"],
+    sendTransactionalEmail: ["transactionalEmail", "send"],
+    listPublishedTransactionalEmails: ["transactionalEmail", "list"],
+    createContactProperty: ["contactProperty", "create"],
+    listContactProperties: ["contactProperty", "list"],
+  };
+  test.each(APP_IDS)(
+    "%s is kept by the sandbox as SANDBOX.md says, or answered from its examples",
+    (id) => {
+      const kept = KEPT[id];
+      if (kept === undefined) {
+        expect(raw(id)["x-sandbox"]).toBe(false);
+        expect(getOperation(id).sandbox).toBeUndefined();
+      } else {
+        expect(getOperation(id).sandbox).toMatchObject({ resource: kept[0], action: kept[1] });
+      }
+    },
+  );
+
+  test("the sandbox's contact properties follow the facts: unique names (400 'Property already exists.'), the reserved names, list=custom without the defaults", () => {
+    const property = sandboxModel?.resources.contactProperty;
+    expect(property?.unique?.key).toEqual({ status: 400, example: "propertyExists" });
+    expect(exampleValues("createContactProperty", "400").propertyExists).toEqual({
+      success: false,
+      message: "Property already exists.",
+    });
+    expect(property?.reservedIds?.ids).toEqual([
+      "id",
+      "listId",
+      "softDeleteAt",
+      "teamId",
+      "updatedAt",
+    ]);
+    expect(property?.builtIn).toEqual({
+      ids: [
+        "firstName",
+        "lastName",
+        "email",
+        "notes",
+        "source",
+        "userGroup",
+        "userId",
+        "subscribed",
+        "createdAt",
+      ],
+      parameter: "list",
+      value: "custom",
+    });
+  });
+
+  test("the sandbox's sends follow the facts: an unknown transactionalId is the 404, a missing variable the 400 that names it, a key reused within 24 hours the 409", () => {
+    const send = getOperation("sendTransactionalEmail").sandbox;
+    expect(sandboxModel?.resources.transactionalEmail?.notFound).toBe("transactionalNotFound");
+    expect(send?.variables?.missing).toMatchObject({ status: 400, example: "missingVariables" });
+    expect(exampleValues("sendTransactionalEmail", "400").missingVariables).toEqual({
+      success: false,
+      message: "Missing required data variable(s): confirmationUrl",
+    });
+    expect(send?.audience).toEqual({ when: "addToAudience", resource: "contact", field: "email" });
+    for (const id of SENDS) {
+      expect(getOperation(id).sandbox?.idempotency).toMatchObject({
+        hours: 24,
+        conflict: { status: 409, example: "keyUsed" },
+      });
+    }
+  });
+
+  test("the sandbox's suppression follows the facts: a rolling 30 days, the 400 when not suppressed or at zero", () => {
+    expect(sandboxModel?.resources.contact?.flag).toMatchObject({
+      days: 30,
+      notFlagged: { status: 400, example: "notSuppressed" },
+      quotaUsed: { status: 400, example: "quotaUsed" },
+    });
+    expect(exampleValues("removeContactSuppression", "400").notSuppressed).toEqual({
+      success: false,
+      message: "This contact is not suppressed.",
+    });
+  });
+
+  test("the sandbox's contact follows the facts: email and userId unique (409), find, delete and update by them, a new contact's defaults", () => {
+    const contact = sandboxModel?.resources.contact;
+    expect(contact?.identifiers).toMatchObject({ fields: ["email", "userId"], creates: "email" });
+    for (const field of ["email", "userId"]) {
+      expect(contact?.unique?.[field]).toMatchObject({ status: 409, example: "contactExists" });
+    }
+    expect(contact?.defaults).toEqual({
+      source: "API",
+      subscribed: true,
+      userGroup: "",
+      mailingLists: {},
+    });
+    expect(contact?.flagMaps?.mailingLists?.resource).toBe("mailingList");
+    // An event records its own fields and updates the contact with the rest; a userId alone that
+    // names no contact is the 400 example the facts give.
+    expect(getOperation("sendEvent").sandbox).toMatchObject({
+      log: ["eventName", "eventProperties"],
+      unknown: { status: 400, example: "contactNotFound" },
+    });
+    expect(Object.values(exampleValues("sendEvent", "400"))).toContainEqual({
+      success: false,
+      message: "Contact not found.",
+    });
   });
 
   test("only listPublishedTransactionalEmails is deprecated, as Loops says", () => {
@@ -510,7 +618,15 @@ describe("transactional email", () => {
 
   test("every documented 400 shape validates (Loops' oneOf refuses all but the first)", () => {
     const refusals = exampleValues("sendTransactionalEmail", "400");
-    expect(Object.keys(refusals)).toHaveLength(5);
+    // Loops' five shapes, and the sandbox's answer past the 4 MB a request may carry (shape 1).
+    expect(Object.keys(refusals)).toEqual([
+      "missingVariables",
+      "notPublished",
+      "invalidField",
+      "refusedField",
+      "variableForEmail",
+      "bodyTooLarge",
+    ]);
     const error = isValid("TransactionalError");
     for (const [name, body] of Object.entries(refusals)) expect(error(body), name).toBe(true);
     expect(refusals.missingVariables).toEqual({

@@ -845,7 +845,10 @@ describe("the sandbox's model pins the facts it acts on", () => {
     });
     expect(campaign.references.campaignGroupId.status).toBe(400);
     expect(campaign.references.audienceSegmentId.status).toBe(404);
-    expect(campaign.references).not.toHaveProperty("mailingListId");
+    expect(campaign.references.mailingListId).toMatchObject({
+      resource: "mailingList",
+      status: 404,
+    });
     expect(campaign.clears).toEqual({
       audienceSegmentId: ["audienceFilter"],
       audienceFilter: ["audienceSegmentId"],

@@ -105,6 +105,8 @@ async function stdoutOf(command: string, args: string[]): Promise<string> {
   }
 }
 
+// Every fixture is a Spectral run over the whole bundle (about half a second of CPU alone): the
+// limit leaves room for the gate's other tasks sharing the cores.
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "lint-gate-"));
   // JSON rather than YAML: Spectral reads it in three quarters of the time.
@@ -140,7 +142,7 @@ beforeAll(async () => {
   for (const [, rule, file] of redocly.matchAll(/^::\w+ title=([^,]+),file=([^,]+),/gm)) {
     record(redoclyFindings, file as string, rule as string);
   }
-}, 120_000);
+}, 180_000);
 
 afterAll(() => {
   redoclyRun.abort();

@@ -79,7 +79,7 @@ describe.skipIf(!againstMock)("from draft to sent, on the sandbox", () => {
 
     // A sent campaign keeps its audience; its name and group may still change.
     const refused = await loops.campaigns
-      .update(campaign.id, { mailingListId: "another-list" })
+      .update(campaign.id, { mailingListId: "cm06f5v0e45nf0ml5754o9cix" })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConflictError);
     const renamed = await loops.campaigns.update(campaign.id, {
@@ -108,5 +108,78 @@ describe.skipIf(!againstMock)("from draft to sent, on the sandbox", () => {
     await expect(
       loops.campaigns.create({ name: "Lost", campaignGroupId: "does-not-exist" }),
     ).rejects.toBeInstanceOf(BadRequestError);
+  });
+});
+
+// An app's sign-up, as the sandbox keeps it: the account's welcome email declared as a fixture
+// (the API cannot create one), then the contact, its event, the email, and what a retry meets.
+describe.skipIf(!againstMock)("a sign-up, on the sandbox", () => {
+  const signupKey = "workflow-signup";
+  const welcomeEmail = {
+    id: "cm9welcome000000000000000",
+    name: "Welcome",
+    lastUpdated: "2026-04-01T09:00:00.000Z",
+    dataVariables: ["firstName", "confirmationUrl"],
+  };
+  const listId = "cm9signups000000000000000";
+  let mock: RunningMock;
+  let loops: LoopsClient;
+  beforeAll(async () => {
+    mock = await startMock();
+    mock.define(signupKey, {
+      transactionalEmail: [welcomeEmail],
+      mailingList: [{ id: listId, name: "Sign-ups", description: null, isPublic: false }],
+    });
+    loops = createLoopsClient({ apiKey: signupKey, baseUrl: mock.url });
+  });
+  afterAll(async () => {
+    await mock?.stop();
+  });
+
+  test("create, event, transactional; a duplicate is a 409, a repeated Idempotency-Key a 409; delete", async () => {
+    const email = "new.user@example.com";
+    const { id } = await loops.contacts.create({
+      email,
+      firstName: "Nia",
+      mailingLists: { [listId]: true },
+      plan: "pro",
+    });
+    await loops.events.send({ email, eventName: "signup", eventProperties: { plan: "pro" } });
+    const welcome = { transactionalId: welcomeEmail.id, email };
+    const dataVariables = { firstName: "Nia", confirmationUrl: "https://example.com/c/1" };
+    const once = createLoopsClient({
+      apiKey: signupKey,
+      baseUrl: mock.url,
+      headers: { "Idempotency-Key": "signup-welcome-new.user" },
+    });
+    await once.transactional.send({ ...welcome, dataVariables });
+
+    const [contact] = await loops.contacts.find({ email });
+    expect(contact).toMatchObject({
+      id,
+      email,
+      firstName: "Nia",
+      subscribed: true,
+      mailingLists: { [listId]: true },
+      plan: "pro",
+    });
+    expect(mock.log(signupKey).map(({ operationId, recordId }) => [operationId, recordId])).toEqual(
+      [
+        ["sendEvent", id],
+        ["sendTransactionalEmail", welcomeEmail.id],
+      ],
+    );
+
+    // The same sign-up again: the contact exists, and the welcome email's key was used.
+    await expect(loops.contacts.create({ email })).rejects.toBeInstanceOf(ConflictError);
+    await expect(once.transactional.send({ ...welcome, dataVariables })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(loops.transactional.send(welcome)).rejects.toBeInstanceOf(BadRequestError);
+    expect(mock.log(signupKey)).toHaveLength(2);
+
+    await loops.contacts.delete({ email });
+    expect(await loops.contacts.find({ email })).toEqual([]);
+    await expect(loops.contacts.delete({ email })).rejects.toBeInstanceOf(NotFoundError);
   });
 });

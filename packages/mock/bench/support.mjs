@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { operations, sandboxModel } from "@loops-contract/spec";
 
 /** The first operation that takes a body, and its first example: what "a valid create" is here. */
@@ -93,3 +96,12 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
+
+const require = createRequire(import.meta.url);
+/** How long and how often a load runs: BENCH_SECONDS, BENCH_ROUNDS. */
+export const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+export const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+/** The mock's CLI, as built, and plain Prism CLI's, to run on the same bundle. */
+export const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const prismManifest = require.resolve("@stoplight/prism-cli/package.json");
+export const prismBin = join(prismManifest, "..", require(prismManifest).bin.prism);

@@ -2,30 +2,25 @@
 // default), the mock --stateless and plain Prism CLI on the same bundle, in the same run and
 // interleaved. The sandbox's memory is measured in sandbox.mjs, in a process of its own.
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { contractPath } from "@loops-contract/spec";
 import autocannon from "autocannon";
 import { defaultLimits } from "../dist/index.js";
 import {
   againstTarget,
   apiKeys,
+  cli,
   firstSuccess,
   freePort,
   headersFor,
   operation,
+  prismBin,
+  rounds,
+  seconds,
   startProcess,
   validCreate,
 } from "./support.mjs";
-
-const require = createRequire(import.meta.url);
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const prismManifest = require.resolve("@stoplight/prism-cli/package.json");
-const prismBin = join(prismManifest, "..", require(prismManifest).bin.prism);
 
 // Every server gets the same requests. Each connection cycles through the keys, so the stateful
 // mock keeps one sandbox per key, as when a few test suites share it; the requests are built once,

@@ -1,6 +1,11 @@
 // The engine's checks, each a step over the request context. Their order is the engine's list
 // (engine.ts); each names what it refuses and why.
-import type { Operation, Parameter, SecurityScheme } from "@loops-contract/spec";
+import {
+  operations as contractOperations,
+  type Operation,
+  type Parameter,
+  type SecurityScheme,
+} from "@loops-contract/spec";
 import { parse as parseContentType } from "content-type";
 import { messageReply, type Reply, type RequestContext, type Step } from "./context.js";
 import type { ServedDocument } from "./documents.js";
@@ -8,8 +13,17 @@ import { parsePrefer } from "./prefer.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { allowFor, documentedBy, type OperationRoute, responseFor } from "./routes.js";
 
-/** Bodies beyond this are not read: 413 where the operation documents it, 400 elsewhere. */
+/** Bodies beyond this are refused: 413 where the operation documents it, 400 elsewhere. */
 export const maxBodyBytes = 1024 * 1024;
+
+/**
+ * What an adapter reads at most (one byte more tells a body too large): the largest limit any
+ * operation declares (`x-sandbox.bodyLimit`, for attachments), else `maxBodyBytes`.
+ */
+export const readLimit = Math.max(
+  maxBodyBytes,
+  ...contractOperations.map((operation) => operation.sandbox?.bodyLimit?.bytes ?? 0),
+);
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -57,7 +71,15 @@ export const methodAllowed: Step = (context) => {
 };
 
 export const bodyWithinLimit: Step = forOperation((context, { operation }) => {
-  if (!context.read.tooLarge) return undefined;
+  const declared = context.document.kind === "contract" ? operation.sandbox?.bodyLimit : undefined;
+  const limit = declared?.bytes ?? maxBodyBytes;
+  if (!context.read.tooLarge && context.read.bytes.length <= limit) return undefined;
+  if (declared !== undefined) {
+    const example = responseFor(operation, declared.status)?.body?.examples.find(
+      (candidate) => candidate.name === declared.example,
+    );
+    return { status: declared.status, body: example?.value, example: declared.example };
+  }
   const status = responseFor(operation, 413) ? 413 : 400;
   return messageReply(context, status, `Request body is over ${maxBodyBytes} bytes.`);
 });

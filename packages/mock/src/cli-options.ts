@@ -1,8 +1,9 @@
 // The CLI's settings as one table: each is a flag and an environment variable, and `--help` is
 // printed from the same rows, so the two cannot disagree.
+import { readFileSync } from "node:fs";
 import type { MockOptions } from "./index.js";
 
-type Kind = "switch" | "port" | "text" | "whole" | "rate";
+type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json";
 
 interface Setting {
   flag: string;
@@ -58,6 +59,13 @@ const table: Setting[] = [
     env: "MOCK_STATIC",
     kind: "switch",
     help: "serve the examples verbatim (stateless)",
+  },
+  {
+    flag: "fixtures",
+    env: "MOCK_FIXTURES",
+    kind: "json",
+    value: "FILE",
+    help: "a JSON file of records every key's account holds that the API cannot create",
   },
   {
     flag: "rate-limit",
@@ -140,6 +148,25 @@ function parsedValue(setting: Setting, raw: string, where: string): unknown {
       return /^[1-9]\d*$/.test(raw) ? Number(raw) : invalid(where, raw, "a positive whole number");
     case "text":
       return raw === "" ? invalid(where, raw, "an address") : raw;
+    case "json":
+      return jsonFile(raw, where);
+  }
+}
+
+/** The JSON a file holds, or a TypeError naming the file and what is wrong with it. */
+function jsonFile(path: string, where: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new TypeError(
+      `${where}: cannot read '${path}' (${(error as NodeJS.ErrnoException).code}).`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`${where}: '${path}' is not JSON: ${(error as Error).message}.`);
   }
 }
 

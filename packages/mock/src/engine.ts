@@ -21,7 +21,7 @@ import { controlsResponder } from "./responders/controls.js";
 import { prismResponder } from "./responders/prism.js";
 import { sandboxResponder } from "./responders/sandbox.js";
 import { contractPathOf, controlPrefix, type Route, route } from "./routes.js";
-import { Sandbox, type SandboxLimits, StoredShapeError } from "./sandbox.js";
+import { type Fixtures, Sandbox, type SandboxLimits, StoredShapeError } from "./sandbox.js";
 
 export interface MockBehaviour {
   /** Generate bodies from the schemas instead of serving the contract's examples. */
@@ -43,6 +43,12 @@ export interface MockBehaviour {
    * Default: the real clock. `() => Date.now()` follows `vi.setSystemTime` and fake timers.
    */
   now?: (() => number) | undefined;
+  /**
+   * What every key's Loops account holds that the API cannot create (transactional emails,
+   * mailing lists, contact properties), on top of the seed; `define(apiKey, fixtures)` adds a
+   * key's own. Validated at start: a record that does not fit throws a FixtureError naming it.
+   */
+  fixtures?: Fixtures | undefined;
 }
 
 /** Sees a request's context and its answer once the answer is made: where a journal hooks in. */
@@ -104,7 +110,12 @@ export function createMockEngine(behaviour: MockBehaviour = {}): MockEngine {
   const stateless = Boolean(behaviour.stateless || behaviour.static || behaviour.dynamic);
   const sandbox = stateless
     ? undefined
-    : new Sandbox({ empty: behaviour.empty, limits: behaviour.limits, now: behaviour.now });
+    : new Sandbox({
+        empty: behaviour.empty,
+        limits: behaviour.limits,
+        now: behaviour.now,
+        fixtures: behaviour.fixtures,
+      });
   const { rateLimit } = behaviour;
   const limiter =
     rateLimit === undefined || rateLimit === false

@@ -6,4 +6,10 @@ export { maxBodyBytes } from "./checks.js";
 export type { MockBehaviour } from "./engine.js";
 export { contractHash } from "./responders/prism.js";
 export { controlPrefix } from "./routes.js";
-export { defaultLimits, type SandboxControls, type SandboxLimits } from "./sandbox.js";
+export {
+  defaultLimits,
+  FixtureError,
+  type Fixtures,
+  type SandboxControls,
+  type SandboxLimits,
+} from "./sandbox.js";

@@ -11,6 +11,7 @@ import {
   type Refusal,
   resolve,
   type SandboxAction,
+  type SandboxIdentifiers,
   type SandboxModel,
   type SandboxPagination,
   type SandboxResource,
@@ -26,13 +27,29 @@ export interface SandboxLimits {
   recordsPerKey?: number | undefined;
 }
 
+/**
+ * What a Loops account holds that the API cannot create, by resource name of the contract's
+ * `x-sandbox-model` (`transactionalEmail`, `mailingList`, `contactProperty`): records as the
+ * resource's read or list answers them.
+ */
+export type Fixtures = Record<string, Array<Record<string, unknown>>>;
+
+/** Fixtures that do not fit the contract; the message names the field. */
+export class FixtureError extends TypeError {
+  override name = "FixtureError";
+}
+
 export interface SandboxOptions {
+  /** Fixtures every key starts with, on top of the seed; `define` adds a key's own. */
+  fixtures?: Fixtures | undefined;
   /** Start every key as a new team: the reserved records and nothing else. */
   empty?: boolean | undefined;
   limits?: SandboxLimits | undefined;
   /** Wall time in milliseconds; a key's clock adds its own offset. Default: the real clock. */
   now?: (() => number) | undefined;
 }
+
+const fixtureRoom = 1_000_000;
 
 export const defaultLimits = { keys: 100, recordsPerKey: 10_000 } as const;
 
@@ -44,6 +61,13 @@ export interface SandboxControls {
   advanceClock(apiKey: string, milliseconds: number): number;
   /** Returns the key (or, without one, every key) to the seed. */
   reset(apiKey?: string): void;
+  /** What the key's requests recorded beside their records (events, sends), oldest first. */
+  log(apiKey: string): Array<Record<string, unknown>>;
+  /**
+   * Declares what the key's Loops account holds (transactional emails, mailing lists, contact
+   * properties): added now, and kept by `reset(apiKey)`, which returns to the seed plus them.
+   */
+  define(apiKey: string, fixtures: Fixtures): void;
 }
 
 /** The controls of a sandbox, or of none: then they say so. */
@@ -56,6 +80,8 @@ export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
     advanceClock: (apiKey, milliseconds) =>
       sandbox ? sandbox.advanceClock(apiKey, milliseconds) : stateless(),
     reset: (apiKey) => void (sandbox ? sandbox.reset(apiKey) : stateless()),
+    log: (apiKey) => (sandbox ? sandbox.log(apiKey) : stateless()),
+    define: (apiKey, fixtures) => void (sandbox ? sandbox.define(apiKey, fixtures) : stateless()),
   };
 }
 
@@ -68,6 +94,8 @@ export interface SandboxCall {
   body: unknown;
   /** The request URL as the caller sent it, for `nextPage`. */
   url: URL;
+  /** The request's headers, for the idempotency key. */
+  headers: Headers;
 }
 
 export interface SandboxAnswer {
@@ -83,6 +111,10 @@ interface StoredRecord {
   value: JsonObject;
   /** When a published record sends, on its key's clock. */
   sendAt?: number | undefined;
+  /** Whether the record carries its resource's `flag` (a suppressed contact). */
+  flagged?: boolean | undefined;
+  /** The `fixtureOnly` fields a fixture gave: read by the sandbox, never answered. */
+  hidden?: JsonObject | undefined;
 }
 
 /**
@@ -95,6 +127,42 @@ class Collection {
   readonly #seeded: StoredRecord[] = [];
   #created: StoredRecord[] = [];
   #head = 0;
+  /** Per unique field, the record holding each value: a lookup or a uniqueness check is one get. */
+  readonly #indexes = new Map<string, Map<string, StoredRecord>>();
+
+  constructor(
+    readonly idField: string,
+    uniqueFields: readonly string[],
+  ) {
+    for (const field of uniqueFields) this.#indexes.set(field, new Map());
+  }
+
+  idOf(value: JsonObject): string {
+    return String(value[this.idField]);
+  }
+
+  /** The record whose unique `field` holds `value`; `null` and absent values are never indexed. */
+  findBy(field: string, value: unknown): StoredRecord | undefined {
+    return value === null || value === undefined
+      ? undefined
+      : this.#indexes.get(field)?.get(JSON.stringify(value));
+  }
+
+  #index(record: StoredRecord, add: boolean): void {
+    for (const [field, index] of this.#indexes) {
+      const value = record.value[field];
+      if (value === null || value === undefined) continue;
+      if (add) index.set(JSON.stringify(value), record);
+      else index.delete(JSON.stringify(value));
+    }
+  }
+
+  /** Gives a stored record its new value, its index entries moved with it. */
+  replace(record: StoredRecord, value: JsonObject): void {
+    this.#index(record, false);
+    record.value = value;
+    this.#index(record, true);
+  }
 
   get size(): number {
     return this.#seeded.length + this.#created.length - this.#head;
@@ -102,6 +170,13 @@ class Collection {
 
   get createdCount(): number {
     return this.#created.length - this.#head;
+  }
+
+  /** Adds a record before every other, as a fixture is: it is never evicted. */
+  prepend(record: StoredRecord): void {
+    this.#seeded.unshift(record);
+    this.byId.set(this.idOf(record.value), record);
+    this.#index(record, true);
   }
 
   /** The record at a position in creation order, 0 the oldest. */
@@ -118,7 +193,8 @@ class Collection {
 
   add(record: StoredRecord): void {
     (record.seed ? this.#seeded : this.#created).push(record);
-    this.byId.set(String(record.value.id), record);
+    this.byId.set(this.idOf(record.value), record);
+    this.#index(record, true);
   }
 
   /** The oldest created record, or `undefined` when only the seed is left. */
@@ -126,10 +202,12 @@ class Collection {
     return this.#created[this.#head];
   }
 
+  /** Removes a created record (a seeded one stays: eviction never takes the seed). */
   remove(id: string): void {
     const record = this.byId.get(id);
     if (record === undefined || record.seed) return;
     this.byId.delete(id);
+    this.#index(record, false);
     if (record === this.#created[this.#head]) {
       this.#created[this.#head] = undefined as unknown as StoredRecord;
       this.#head += 1;
@@ -142,6 +220,19 @@ class Collection {
     }
     const index = this.#created.indexOf(record, this.#head);
     if (index >= 0) this.#created.splice(index, 1);
+  }
+
+  /** Removes any record, seeded or created, as a delete request does. */
+  delete(record: StoredRecord): void {
+    if (!record.seed) {
+      this.remove(this.idOf(record.value));
+      return;
+    }
+    const index = this.#seeded.indexOf(record);
+    if (index < 0) return;
+    this.#seeded.splice(index, 1);
+    this.byId.delete(this.idOf(record.value));
+    this.#index(record, false);
   }
 
   /** The position of the last record whose seq is at most `seq`, or -1. */
@@ -167,14 +258,27 @@ interface KeyState {
   nextSeq: number;
   collections: Map<string, Collection>;
   quota: Map<string, { day: string; used: number }>;
+  /** What requests recorded beside their records (an operation's `log` fields), oldest first. */
+  log: JsonObject[];
+  /** Per resource, when each `unflag` happened on the key's clock, oldest first. */
+  lifts: Map<string, number[]>;
+  /** Idempotency keys of successful requests, in their scope, with when they were used. */
+  idempotencyKeys: Map<string, number>;
+  /** The seq of the record before every other: fixtures go before it, so seq stays ordered. */
+  firstSeq: number;
 }
 
 interface ResourcePlan {
   name: string;
   rules: SandboxResource;
-  read: Operation;
-  /** JSON pointer of the record's schema (the read answer's). */
+  /** The field that names a record: `id` unless the model says otherwise. */
+  idField: string;
+  /** The operation that reads one record by id, for a resource that has one. */
+  read: Operation | undefined;
+  /** JSON pointer of the record's schema (the read answer's, or an item of a find's or a list's). */
   schemaPointer: string;
+  /** The fields the record's schema declares; any other is a custom one, which `null` removes. */
+  declaredFields: Set<string>;
   /** Top-level fields whose schema is a date-time, moved with the key's clock when seeded. */
   timeFields: string[];
 }
@@ -278,7 +382,9 @@ function merged(rules: SandboxResource, stored: JsonObject, body: JsonObject): J
   const next: JsonObject = structuredClone(stored);
   for (const [field, value] of Object.entries(body)) {
     if (field === rules.revision?.expectedField) continue;
-    if (rules.patchMaps?.includes(field) && isObject(value)) {
+    if (rules.flagMaps?.[field] !== undefined && isObject(value)) {
+      next[field] = withFlags(next[field], value);
+    } else if (rules.patchMaps?.includes(field) && isObject(value)) {
       const map: JsonObject = isObject(next[field]) ? (next[field] as JsonObject) : {};
       for (const [name, entry] of Object.entries(value)) {
         if (entry === null) delete map[name];
@@ -297,6 +403,45 @@ function merged(rules: SandboxResource, stored: JsonObject, body: JsonObject): J
   return next;
 }
 
+/** A flag map with `true` entries added and `false` ones removed: only `true` entries are kept. */
+function withFlags(stored: unknown, flags: JsonObject): JsonObject {
+  const map: JsonObject = isObject(stored) ? structuredClone(stored) : {};
+  for (const [name, flag] of Object.entries(flags)) {
+    if (flag === true) map[name] = true;
+    else delete map[name];
+  }
+  return map;
+}
+
+/** A logged item with its base64 data replaced by the data's size in bytes: data is never kept. */
+function withSize(item: unknown, sizes: { dataField: string; sizeField: string }): unknown {
+  if (!isObject(item)) return item;
+  const { [sizes.dataField]: data, ...rest } = item;
+  const size = typeof data === "string" ? Buffer.from(data, "base64").byteLength : 0;
+  return { ...rest, [sizes.sizeField]: size };
+}
+
+/** The value without the custom (undeclared) fields set to `null`: `null` clears one. */
+function withoutCleared(plan: ResourcePlan, value: JsonObject): JsonObject {
+  for (const [field, entry] of Object.entries(value)) {
+    if (entry === null && !plan.declaredFields.has(field)) delete value[field];
+  }
+  return value;
+}
+
+/**
+ * The JSON pointer of the record an operation's 2xx answer holds: an array's item for a bare
+ * list or a find, an item of the envelope's `itemsField` for a paged list.
+ */
+function recordPointer(operation: Operation, itemsField: string): string {
+  const { pointer, node } = resolve(successOf(operation).body.schemaPointer);
+  if (node.type === "array") return resolve(`${pointer}/items`).pointer;
+  const items = schemaProperties(pointer).get(itemsField);
+  if (operation.sandbox?.action !== "list" || items?.type !== "array") return pointer;
+  const { pointer: envelope } = resolve(`${pointer}/properties/${itemsField}`);
+  return resolve(`${envelope}/items`).pointer;
+}
+
 /** A page of a list, under the field names `x-sandbox-model.pagination` gives each part. */
 function envelope(pagination: SandboxPagination, figures: JsonObject, items: JsonObject[]) {
   const page: JsonObject = {};
@@ -310,11 +455,16 @@ export class Sandbox {
   readonly #model: SandboxModel;
   readonly #plans = new Map<string, ResourcePlan>();
   readonly #seed = new Map<string, JsonObject[]>();
+  /** Per resource, the ids of seeded records its `flagStatus` examples show flagged. */
+  readonly #seedFlagged = new Map<string, Set<string>>();
   readonly #keys = new Map<string, KeyState>();
   readonly #empty: boolean;
   readonly #limits: Required<{ [K in keyof SandboxLimits]: number }>;
   readonly #now: () => number;
   readonly #examplesNow: number;
+  /** Fixtures for every key (the option), and each key's own (`define`). */
+  readonly #fixtures: Map<string, JsonObject[]>;
+  readonly #keyFixtures = new Map<string, Map<string, JsonObject[]>>();
 
   constructor(options: SandboxOptions = {}) {
     if (contractModel === undefined) {
@@ -334,17 +484,123 @@ export class Sandbox {
     this.#now = options.now ?? Date.now;
     this.#examplesNow = Date.parse(this.#model.examplesNow);
     for (const [name, rules] of Object.entries(this.#model.resources)) {
-      const read = contractOperations.find(
-        (operation) => operation.sandbox?.resource === name && operation.sandbox.action === "read",
-      );
-      if (read === undefined) throw new ContractError(`Resource ${name} has no read operation`);
-      const schemaPointer = successOf(read).body.schemaPointer;
-      const timeFields = [...schemaProperties(schemaPointer)]
+      const actions: SandboxAction[] = ["read", "find", "list"];
+      const source = actions
+        .map((action) =>
+          contractOperations.find(
+            (operation) =>
+              operation.sandbox?.resource === name && operation.sandbox.action === action,
+          ),
+        )
+        .find((operation) => operation !== undefined);
+      if (source === undefined) {
+        throw new ContractError(`Resource ${name} has no read, find or list operation`);
+      }
+      const schemaPointer = recordPointer(source, this.#model.pagination.itemsField);
+      const properties = schemaProperties(schemaPointer);
+      const timeFields = [...properties]
         .filter(([, schema]) => schema.format === "date-time")
         .map(([field]) => field);
-      this.#plans.set(name, { name, rules, read, schemaPointer, timeFields });
+      const declaredFields = new Set(properties.keys());
+      const read = source.sandbox?.action === "read" ? source : undefined;
+      const idField = rules.idField ?? "id";
+      this.#plans.set(name, {
+        name,
+        rules,
+        idField,
+        read,
+        schemaPointer,
+        declaredFields,
+        timeFields,
+      });
     }
     this.#buildSeed();
+    this.#fixtures = this.#validFixtures(options.fixtures ?? {}, "fixtures");
+  }
+
+  define(key: string, fixtures: Fixtures): void {
+    const valid = this.#validFixtures(fixtures, "fixtures");
+    const own = this.#keyFixtures.get(key) ?? new Map<string, JsonObject[]>();
+    for (const [resource, records] of valid) {
+      own.set(resource, [...(own.get(resource) ?? []), ...records]);
+    }
+    this.#keyFixtures.set(key, own);
+    if (this.#keys.has(key)) this.#applyFixtures(this.#state(key), valid);
+  }
+
+  /** The fixtures checked against the records' schemas, or a FixtureError naming the field. */
+  #validFixtures(fixtures: unknown, where: string): Map<string, JsonObject[]> {
+    if (!isObject(fixtures)) {
+      throw new FixtureError(`${where} must be an object of resource names to arrays of records.`);
+    }
+    const valid = new Map<string, JsonObject[]>();
+    for (const [resource, records] of Object.entries(fixtures)) {
+      const plan = this.#plans.get(resource);
+      const at = `${where}.${resource}`;
+      if (plan === undefined) {
+        const known = [...this.#plans.keys()].join(", ");
+        throw new FixtureError(`${at}: no such resource; the sandbox's are ${known}.`);
+      }
+      if (!Array.isArray(records)) throw new FixtureError(`${at} must be an array of records.`);
+      const validate = validatorAt(plan.schemaPointer);
+      valid.set(
+        resource,
+        records.map((given, index) => {
+          const record = this.#withoutFixtureOnly(plan, given, `${at}[${index}]`);
+          if (!validate(record) || !isObject(record)) {
+            const error = validate.errors?.[0];
+            const field = (error?.instancePath ?? "").split("/").slice(1).join(".");
+            const path = `${at}[${index}]${field ? `.${field}` : ""}`;
+            throw new FixtureError(`${path}: ${error?.message ?? "must be an object"}.`);
+          }
+          if (typeof record[plan.idField] !== "string") {
+            throw new FixtureError(`${at}[${index}].${plan.idField}: must be a string.`);
+          }
+          return structuredClone(given as JsonObject);
+        }),
+      );
+    }
+    return valid;
+  }
+
+  /** The record without its `fixtureOnly` fields, each checked to be a list of names. */
+  #withoutFixtureOnly(plan: ResourcePlan, record: unknown, at: string): unknown {
+    const fixtureOnly = plan.rules.fixtureOnly ?? [];
+    if (!isObject(record) || fixtureOnly.length === 0) return record;
+    const rest: JsonObject = { ...record };
+    for (const field of fixtureOnly) {
+      const names = rest[field];
+      delete rest[field];
+      if (names === undefined) continue;
+      if (!Array.isArray(names) || names.some((entry) => typeof entry !== "string")) {
+        throw new FixtureError(`${at}.${field}: must be an array of names.`);
+      }
+    }
+    return rest;
+  }
+
+  /** Fixtures into a key's collections: a record with a held id replaces it; others go first. */
+  #applyFixtures(state: KeyState, fixtures: Map<string, JsonObject[]>): void {
+    for (const [resource, records] of fixtures) {
+      const plan = this.#plan(resource);
+      const collection = this.#collection(state, resource);
+      for (const record of records) {
+        const hidden: JsonObject = {};
+        const given = structuredClone(record);
+        for (const field of plan.rules.fixtureOnly ?? []) {
+          if (field in given) hidden[field] = given[field];
+          delete given[field];
+        }
+        const value = inSchemaOrder(given, plan.schemaPointer);
+        const held = collection.byId.get(collection.idOf(value));
+        if (held !== undefined) {
+          collection.replace(held, value);
+          held.hidden = hidden;
+        } else {
+          collection.prepend({ seq: state.firstSeq--, seed: true, value, hidden });
+        }
+      }
+    }
   }
 
   /** Whether the sandbox answers this operation (the contract declares it `x-sandbox`). */
@@ -391,7 +647,18 @@ export class Sandbox {
     update: (plan, state, call) => this.#update(plan, state, call),
     list: (plan, state, call) => this.#list(plan, state, call),
     inspect: (plan, state, call) => this.#inspect(plan, state, call),
+    find: (plan, state, call) => this.#findByIdentifier(plan, state, call),
+    upsert: (plan, state, call) => this.#upsert(plan, state, call),
+    delete: (plan, state, call) => this.#delete(plan, state, call),
+    flagStatus: (plan, state, call) => this.#flagStatus(plan, state, call),
+    unflag: (plan, state, call) => this.#unflag(plan, state, call),
+    send: (plan, state, call) => this.#send(plan, state, call),
   };
+
+  /** What the key's requests recorded beside their records (`log`), oldest first. */
+  log(key: string): JsonObject[] {
+    return structuredClone(this.#state(key).log);
+  }
 
   answer(call: SandboxCall): SandboxAnswer {
     const declared = call.operation.sandbox;
@@ -400,13 +667,44 @@ export class Sandbox {
     const plan = this.#plan(declared.resource);
     const state = this.#state(call.key);
     try {
-      return this.#actions[declared.action](plan, state, call);
+      const spendKey = this.#checkIdempotency(state, call);
+      const answer = this.#actions[declared.action](plan, state, call);
+      spendKey?.();
+      return answer;
     } catch (error) {
       if (error instanceof Refused) {
         return { status: error.refusal.status, body: error.body, example: error.refusal.example };
       }
       throw error;
     }
+  }
+
+  /**
+   * A request repeating a key used within the window is refused before anything else; a new key
+   * is spent only by a request that succeeds (the returned callback), so a refused one can retry.
+   */
+  #checkIdempotency(state: KeyState, call: SandboxCall): (() => void) | undefined {
+    const rule = call.operation.sandbox?.idempotency;
+    const header = call.operation.idempotencyKey?.header;
+    const sent = header === undefined ? null : call.headers.get(header);
+    if (rule === undefined || sent === null || sent === "") return undefined;
+    const scoped = rule.scope === "operation" ? `${call.operation.operationId}\n${sent}` : sent;
+    const now = this.now(call.key);
+    const window = rule.hours * 60 * 60 * 1000;
+    const used = state.idempotencyKeys.get(scoped);
+    if (used !== undefined && now - used < window) {
+      throw this.#refuse(call, rule.conflict, isObject(call.body) ? call.body : {});
+    }
+    return () => {
+      state.idempotencyKeys.delete(scoped);
+      state.idempotencyKeys.set(scoped, now);
+      // Oldest first: past the per-key cap, or past the window, the first keys go.
+      for (const [oldest, at] of state.idempotencyKeys) {
+        const over = state.idempotencyKeys.size > this.#limits.recordsPerKey;
+        if (!over && now - at < window) break;
+        state.idempotencyKeys.delete(oldest);
+      }
+    };
   }
 
   #plan(name: string): ResourcePlan {
@@ -430,7 +728,7 @@ export class Sandbox {
       const sources = contractOperations.filter(
         (operation) =>
           operation.sandbox?.resource === plan.name &&
-          (operation.sandbox.action === "list" || operation.sandbox.action === "read"),
+          ["list", "find", "read"].includes(operation.sandbox.action),
       );
       sources.sort(
         (a, b) => Number(b.sandbox?.action === "list") - Number(a.sandbox?.action === "list"),
@@ -438,14 +736,16 @@ export class Sandbox {
       for (const operation of sources) {
         for (const example of successOf(operation).body.examples) {
           for (const value of this.#recordsIn(operation, example.value)) {
-            if (isObject(value) && typeof value.id === "string" && !seen.has(value.id)) {
-              seen.set(value.id, structuredClone(value));
+            const id = isObject(value) ? value[plan.idField] : undefined;
+            if (isObject(value) && typeof id === "string" && !seen.has(id)) {
+              seen.set(id, structuredClone(value));
             }
           }
         }
       }
       this.#seed.set(plan.name, [...seen.values()]);
     }
+    for (const plan of ordered) this.#seedFlags(plan);
     for (const plan of ordered) {
       const companion = plan.rules.companion;
       if (companion === undefined) continue;
@@ -484,9 +784,27 @@ export class Sandbox {
     }
   }
 
+  /** The records the resource's `flagStatus` examples show flagged are flagged in the seed. */
+  #seedFlags(plan: ResourcePlan): void {
+    const flag = plan.rules.flag;
+    if (flag === undefined) return;
+    const ids = new Set<string>();
+    for (const operation of contractOperations) {
+      if (operation.sandbox?.resource !== plan.name) continue;
+      if (operation.sandbox.action !== "flagStatus") continue;
+      for (const { value } of successOf(operation).body.examples) {
+        const identity = isObject(value) ? value[flag.recordField] : undefined;
+        if (isObject(value) && value[flag.statusField] === true && isObject(identity)) {
+          ids.add(String(identity[plan.idField]));
+        }
+      }
+    }
+    this.#seedFlagged.set(plan.name, ids);
+  }
+
   /** The records an answer of `operation` holds: a list's items, or the one record read. */
   #recordsIn(operation: Operation, answer: unknown): unknown[] {
-    if (operation.sandbox?.action !== "list") return [answer];
+    if (operation.sandbox?.action === "read") return [answer];
     if (Array.isArray(answer)) return answer;
     const items = isObject(answer) ? answer[this.#model.pagination.itemsField] : undefined;
     return Array.isArray(items) ? items : [];
@@ -496,7 +814,8 @@ export class Sandbox {
     const companion = owner.rules.companion;
     if (companion === undefined) throw new ContractError(`${owner.name} has no companion`);
     const plan = this.#plan(companion.resource);
-    const example = successOf(plan.read).body.examples.find((e) => e.name === companion.example);
+    const examples = plan.read ? successOf(plan.read).body.examples : [];
+    const example = examples.find((e) => e.name === companion.example);
     if (!isObject(example?.value)) {
       throw new ContractError(`No example ${companion.example} to make a ${plan.name} from`);
     }
@@ -517,14 +836,26 @@ export class Sandbox {
       this.#keys.set(key, state);
       return state;
     }
-    state = { offset: 0, nextSeq: 1, collections: new Map(), quota: new Map() };
+    state = {
+      offset: 0,
+      // Room below the seed for a million fixtures, so every seq stays positive (cursors are
+      // base-36 seqs).
+      nextSeq: fixtureRoom + 1,
+      collections: new Map(),
+      quota: new Map(),
+      log: [],
+      lifts: new Map(),
+      idempotencyKeys: new Map(),
+      firstSeq: fixtureRoom,
+    };
     const shift = this.#wallTime() - this.#examplesNow;
     for (const plan of this.#plans.values()) {
-      const collection = new Collection();
+      const collection = new Collection(plan.idField, Object.keys(plan.rules.unique ?? {}));
       for (const seeded of this.#seed.get(plan.name) ?? []) {
         const value = structuredClone(seeded);
         for (const field of plan.timeFields) value[field] = this.#shifted(value[field], shift);
-        const record: StoredRecord = { seq: state.nextSeq++, seed: true, value };
+        const flagged = this.#seedFlagged.get(plan.name)?.has(String(value[plan.idField]));
+        const record: StoredRecord = { seq: state.nextSeq++, seed: true, value, flagged };
         const schedule = plan.rules.schedule;
         if (schedule !== undefined && value[schedule.statusField] === schedule.scheduled) {
           const scheduling = value[schedule.field];
@@ -541,6 +872,8 @@ export class Sandbox {
       }
       state.collections.set(plan.name, collection);
     }
+    this.#applyFixtures(state, this.#fixtures);
+    this.#applyFixtures(state, this.#keyFixtures.get(key) ?? new Map());
     this.#keys.set(key, state);
     while (this.#keys.size > this.#limits.keys) {
       const oldest = this.#keys.keys().next().value as string;
@@ -578,15 +911,20 @@ export class Sandbox {
   }
 
   #find(plan: ResourcePlan, state: KeyState, call: SandboxCall, now: number): StoredRecord {
-    const idParameter = plan.read.pathParameters.at(-1)?.name;
-    const ownParameter = call.operation.pathParameters.at(-1)?.name;
-    const id = call.pathParameters[ownParameter ?? idParameter ?? ""];
+    const idParameter = call.operation.pathParameters.at(-1)?.name;
+    const id = call.pathParameters[idParameter ?? ""];
     const record = id === undefined ? undefined : this.#collection(state, plan.name).byId.get(id);
     if (record === undefined) {
-      throw this.#refuse(call, { status: 404, example: plan.rules.notFound }, {});
+      throw this.#refuse(call, this.#notFound(plan), {});
     }
     this.#settle(plan, record, now);
     return record;
+  }
+
+  #notFound(plan: ResourcePlan): Refusal {
+    const example = plan.rules.notFound;
+    if (example === undefined) throw new ContractError(`${plan.name} declares no notFound`);
+    return { status: 404, example };
   }
 
   /**
@@ -650,13 +988,22 @@ export class Sandbox {
         throw this.#refuse(call, reference, body);
       }
     }
-    for (const [field, rule] of Object.entries(rules.unique ?? {})) {
-      if (!(field in body)) continue;
-      for (const other of this.#collection(state, plan.name)) {
-        if (other !== self && sameJson(other.value[field], body[field])) {
-          throw this.#refuse(call, rule, body);
-        }
+    for (const [field, reference] of Object.entries(rules.flagMaps ?? {})) {
+      const flags = body[field];
+      if (!isObject(flags)) continue;
+      const targets = this.#collection(state, reference.resource);
+      if (Object.keys(flags).some((id) => !targets.byId.has(id))) {
+        throw this.#refuse(call, reference, body);
       }
+    }
+    const reservedIds = rules.reservedIds;
+    if (reservedIds?.ids.includes(String(body[plan.idField]))) {
+      throw this.#refuse(call, reservedIds, body);
+    }
+    const collection = this.#collection(state, plan.name);
+    for (const [field, rule] of Object.entries(rules.unique ?? {})) {
+      const other = field in body ? collection.findBy(field, body[field]) : undefined;
+      if (other !== undefined && other !== self) throw this.#refuse(call, rule, body);
     }
     const schedule = rules.schedule;
     const scheduling = schedule && body[schedule.field];
@@ -671,22 +1018,23 @@ export class Sandbox {
   }
 
   #create(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
-    const body = isObject(call.body) ? call.body : {};
+    const body = this.#writable(plan, call);
     const now = this.now(call.key);
     this.#checkWrite(plan, state, call, body, undefined, now);
+    return this.#insert(plan, state, call, body, now);
+  }
+
+  /** A new record from a checked body, stored once its answer is known to fit the contract. */
+  #insert(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    body: JsonObject,
+    now: number,
+  ): SandboxAnswer {
     const rules = plan.rules;
     const at = new Date(now).toISOString();
-    const value: JsonObject = structuredClone(rules.defaults ?? {});
-    for (const [field, target] of Object.entries(rules.defaultReferences ?? {})) {
-      value[field] = this.#reservedId(state, target);
-    }
-    Object.assign(value, structuredClone(body));
-    value.id = freshId();
-    for (const field of plan.timeFields) value[field] = at;
-    for (const [field, template] of Object.entries(rules.derived ?? {})) {
-      value[field] = filled(template, (name) => value[name]);
-    }
-    if (rules.schedule !== undefined) value[rules.schedule.statusField] = rules.schedule.draft;
+    const value = this.#newValue(plan, state, body, at);
     let companion: JsonObject | undefined;
     if (rules.companion !== undefined) {
       companion = this.#companionValue(plan, String(value.id), freshId(), at);
@@ -699,8 +1047,9 @@ export class Sandbox {
       const companionRevision = this.#plan(rules.companion?.resource ?? "").rules.revision;
       answer[revisionField] = companionRevision ? companion[companionRevision.field] : null;
     }
-    const result = this.#success(call.operation, answer);
+    const result = this.#answerWith(plan, call, answer);
     this.#collection(state, plan.name).add({ seq: state.nextSeq++, seed: false, value: stored });
+    this.#record(plan, state, call, stored, now);
     if (companion !== undefined && rules.companion !== undefined) {
       const companionPlan = this.#plan(rules.companion.resource);
       this.#collection(state, companionPlan.name).add({
@@ -714,6 +1063,27 @@ export class Sandbox {
     }
     this.#evict(plan, state);
     return result;
+  }
+
+  /** A new record's fields: the defaults, the body, a fresh id, the times and derived fields. */
+  #newValue(plan: ResourcePlan, state: KeyState, body: JsonObject, at: string): JsonObject {
+    const rules = plan.rules;
+    const value: JsonObject = structuredClone(rules.defaults ?? {});
+    for (const [field, target] of Object.entries(rules.defaultReferences ?? {})) {
+      value[field] = this.#reservedId(state, target);
+    }
+    Object.assign(value, structuredClone(body));
+    for (const field of Object.keys(rules.flagMaps ?? {})) {
+      if (isObject(body[field])) value[field] = withFlags({}, body[field]);
+    }
+    withoutCleared(plan, value);
+    if (plan.idField === "id") value.id = freshId();
+    for (const field of plan.timeFields) value[field] = at;
+    for (const [field, template] of Object.entries(rules.derived ?? {})) {
+      value[field] = filled(template, (name) => value[name]);
+    }
+    if (rules.schedule !== undefined) value[rules.schedule.statusField] = rules.schedule.draft;
+    return value;
   }
 
   #reservedId(state: KeyState, resource: string): unknown {
@@ -731,7 +1101,7 @@ export class Sandbox {
     const companion = plan.rules.companion;
     while (collection.createdCount > this.#limits.recordsPerKey) {
       const oldest = collection.oldestCreated() as StoredRecord;
-      collection.remove(String(oldest.value.id));
+      collection.remove(collection.idOf(oldest.value));
       if (companion !== undefined) {
         this.#collection(state, companion.resource).remove(String(oldest.value[companion.idField]));
       }
@@ -739,9 +1109,20 @@ export class Sandbox {
   }
 
   #update(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
-    const body = isObject(call.body) ? call.body : {};
     const now = this.now(call.key);
     const record = this.#find(plan, state, call, now);
+    return this.#change(plan, state, call, record, this.#writable(plan, call), now);
+  }
+
+  /** A stored record changed by a body, once every rule allows it and its answer fits. */
+  #change(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    record: StoredRecord,
+    body: JsonObject,
+    now: number,
+  ): SandboxAnswer {
     const rules = plan.rules;
     if (rules.reserved !== undefined && matches(record.value, rules.reserved.match)) {
       throw this.#refuse(call, rules.reserved, body);
@@ -749,7 +1130,7 @@ export class Sandbox {
     this.#checkWrite(plan, state, call, body, record, now);
     this.#checkOwner(plan, state, call, record, now);
     const revision = rules.revision;
-    const next = merged(rules, record.value, body);
+    const next = withoutCleared(plan, merged(rules, record.value, body));
     const lock = rules.lock;
     if (lock !== undefined && matches(record.value, lock.when)) {
       const normalized = conform(structuredClone(next), plan.schemaPointer);
@@ -780,10 +1161,252 @@ export class Sandbox {
     const stored = inSchemaOrder(conform(next, plan.schemaPointer), plan.schemaPointer);
     const candidate: StoredRecord = { ...record, value: stored, sendAt };
     this.#settle(plan, candidate, now);
-    const result = this.#success(call.operation, structuredClone(candidate.value));
-    record.value = candidate.value;
+    const result = this.#answerWith(plan, call, structuredClone(candidate.value));
+    this.#collection(state, plan.name).replace(record, candidate.value);
     record.sendAt = candidate.sendAt;
+    this.#record(plan, state, call, candidate.value, now);
     return result;
+  }
+
+  /**
+   * The request body as the record's fields: without those the operation logs rather than
+   * writes, and under the record's names where `renames` gives one.
+   */
+  #writable(plan: ResourcePlan, call: SandboxCall): JsonObject {
+    const body = isObject(call.body) ? call.body : {};
+    const logged = call.operation.sandbox?.log ?? [];
+    const renames = plan.rules.renames ?? {};
+    if (logged.length === 0 && Object.keys(renames).length === 0) return body;
+    return Object.fromEntries(
+      Object.entries(body)
+        .filter(([field]) => !logged.includes(field))
+        .map(([field, value]) => [renames[field] ?? field, value]),
+    );
+  }
+
+  /** The operation's `log` fields, kept in the key's log with the record they went with. */
+  #record(
+    plan: ResourcePlan,
+    state: KeyState,
+    call: SandboxCall,
+    value: JsonObject,
+    now: number,
+  ): void {
+    const logged = call.operation.sandbox?.log;
+    if (logged === undefined || !isObject(call.body)) return;
+    const entry: JsonObject = {
+      operationId: call.operation.operationId,
+      at: new Date(now).toISOString(),
+      recordId: value[plan.idField] ?? null,
+    };
+    for (const field of logged) {
+      if (call.body[field] !== undefined) entry[field] = structuredClone(call.body[field]);
+    }
+    const sizes = call.operation.sandbox?.logSizes;
+    const items = sizes === undefined ? undefined : entry[sizes.field];
+    if (sizes !== undefined && Array.isArray(items)) {
+      entry[sizes.field] = items.map((item) => withSize(item, sizes));
+    }
+    state.log.push(entry);
+    if (state.log.length > this.#limits.recordsPerKey) state.log.shift();
+  }
+
+  /** The operation's declared `answer` example with the record's id, or else the record. */
+  #answerWith(plan: ResourcePlan, call: SandboxCall, value: JsonObject): SandboxAnswer {
+    const named = call.operation.sandbox?.answer;
+    return named === undefined
+      ? this.#success(call.operation, value)
+      : this.#success(call.operation, this.#example(call, named, value[plan.idField]));
+  }
+
+  /** The named 200 example, its `id` (if it has one) set to `id`. */
+  #example(call: SandboxCall, name: string, id: unknown): JsonObject {
+    const example = successOf(call.operation).body.examples.find((e) => e.name === name);
+    if (!isObject(example?.value)) {
+      throw new ContractError(`${call.operation.operationId} has no 200 example ${name}`);
+    }
+    const value: JsonObject = structuredClone(example.value);
+    if (typeof value.id === "string") value.id = id;
+    return value;
+  }
+
+  /** The identifiers rule of a resource an identifier action acts on. */
+  #identifiers(plan: ResourcePlan): SandboxIdentifiers {
+    const identifiers = plan.rules.identifiers;
+    if (identifiers === undefined) throw new ContractError(`${plan.name} declares no identifiers`);
+    return identifiers;
+  }
+
+  /** The record named by exactly one identifier, from the body or the query; `undefined` if none. */
+  #identified(plan: ResourcePlan, state: KeyState, call: SandboxCall): StoredRecord | undefined {
+    const identifiers = this.#identifiers(plan);
+    const body = isObject(call.body) ? call.body : undefined;
+    const given = identifiers.fields
+      .map((field) => [field, body ? body[field] : call.query.get(field)] as const)
+      .filter(([, value]) => value !== undefined && value !== null);
+    const [first, ...others] = given;
+    if (first === undefined) throw this.#refuse(call, identifiers.none, body ?? {});
+    if (others.length > 0) throw this.#refuse(call, identifiers.both, body ?? {});
+    return this.#collection(state, plan.name).findBy(first[0], first[1]);
+  }
+
+  /** `find`: the record one identifier names, in an array; `[]` when none. */
+  #findByIdentifier(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const record = this.#identified(plan, state, call);
+    return this.#success(call.operation, record ? [structuredClone(record.value)] : []);
+  }
+
+  /** `delete`: the record one identifier names is gone; an unknown one is the 404. */
+  #delete(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const record = this.#identified(plan, state, call);
+    if (record === undefined) {
+      throw this.#refuse(call, this.#notFound(plan), {});
+    }
+    const result = this.#answerWith(plan, call, structuredClone(record.value));
+    this.#collection(state, plan.name).delete(record);
+    return result;
+  }
+
+  /**
+   * `send`: the record the body's `target` names, its declared variables all sent, is sent: the
+   * audience record made if asked and missing, the send logged, the `answer` example answered.
+   */
+  #send(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const declared = call.operation.sandbox;
+    const body = isObject(call.body) ? call.body : {};
+    const id = body[declared?.target ?? ""];
+    const record =
+      typeof id === "string" ? this.#collection(state, plan.name).byId.get(id) : undefined;
+    if (record === undefined) throw this.#refuse(call, this.#notFound(plan), body);
+    const variables = declared?.variables;
+    if (variables !== undefined) {
+      const names = record.value[variables.declared];
+      const optional = record.hidden?.[variables.optional ?? ""];
+      const sent = isObject(body[variables.field]) ? (body[variables.field] as JsonObject) : {};
+      const missing = (Array.isArray(names) ? names : []).filter(
+        (name) =>
+          sent[String(name)] === undefined && !(Array.isArray(optional) && optional.includes(name)),
+      );
+      if (missing.length > 0) {
+        throw this.#refuse(call, variables.missing, { ...body, missing: missing.join(", ") });
+      }
+    }
+    const now = this.now(call.key);
+    const result = this.#answerWith(plan, call, record.value);
+    const audience = declared?.audience;
+    if (audience !== undefined && body[audience.when] === true) {
+      this.#ensureRecord(this.#plan(audience.resource), state, audience.field, body, now);
+    }
+    this.#record(plan, state, call, record.value, now);
+    return result;
+  }
+
+  /** A record of `plan` whose `field` is the body's, made from it if none has it. */
+  #ensureRecord(
+    plan: ResourcePlan,
+    state: KeyState,
+    field: string,
+    body: JsonObject,
+    now: number,
+  ): void {
+    const collection = this.#collection(state, plan.name);
+    if (collection.findBy(field, body[field]) !== undefined) return;
+    const value = this.#newValue(
+      plan,
+      state,
+      { [field]: body[field] },
+      new Date(now).toISOString(),
+    );
+    const stored = inSchemaOrder(conform(value, plan.schemaPointer), plan.schemaPointer);
+    collection.add({ seq: state.nextSeq++, seed: false, value: stored });
+    this.#evict(plan, state);
+  }
+
+  #flagRule(plan: ResourcePlan): NonNullable<SandboxResource["flag"]> {
+    const flag = plan.rules.flag;
+    if (flag === undefined) throw new ContractError(`${plan.name} declares no flag`);
+    return flag;
+  }
+
+  /** The lifts left in the rolling window, the spent ones outside it forgotten. */
+  #liftsLeft(plan: ResourcePlan, state: KeyState, now: number): JsonObject {
+    const flag = this.#flagRule(plan);
+    const since = now - flag.days * 24 * 60 * 60 * 1000;
+    const lifts = (state.lifts.get(plan.name) ?? []).filter((at) => at > since);
+    state.lifts.set(plan.name, lifts);
+    const remaining = Math.max(0, flag.limit - lifts.length);
+    return { [flag.limitField]: flag.limit, [flag.remainingField]: remaining };
+  }
+
+  /** The flagged (or named) record one identifier names; an unknown one is the 404. */
+  #flaggable(plan: ResourcePlan, state: KeyState, call: SandboxCall): StoredRecord {
+    const record = this.#identified(plan, state, call);
+    if (record === undefined) throw this.#refuse(call, this.#notFound(plan), {});
+    return record;
+  }
+
+  /** `flagStatus`: whether the record carries the flag, its identity, and the lifts left. */
+  #flagStatus(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const flag = this.#flagRule(plan);
+    const record = this.#flaggable(plan, state, call);
+    const value = this.#example(call, call.operation.sandbox?.answer ?? "", undefined);
+    const identity = isObject(value[flag.recordField]) ? value[flag.recordField] : {};
+    value[flag.recordField] = Object.fromEntries(
+      Object.keys(identity as JsonObject).map((field) => [field, record.value[field] ?? null]),
+    );
+    value[flag.statusField] = record.flagged === true;
+    value[flag.quotaField] = this.#liftsLeft(plan, state, this.now(call.key));
+    return this.#success(call.operation, value);
+  }
+
+  /** `unflag`: the flag is lifted, spending one lift; none left, or no flag, is refused. */
+  #unflag(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const flag = this.#flagRule(plan);
+    const record = this.#flaggable(plan, state, call);
+    if (record.flagged !== true) throw this.#refuse(call, flag.notFlagged, {});
+    const now = this.now(call.key);
+    const left = this.#liftsLeft(plan, state, now);
+    if (left[flag.remainingField] === 0) throw this.#refuse(call, flag.quotaUsed, {});
+    const value = this.#example(call, call.operation.sandbox?.answer ?? "", undefined);
+    value[flag.quotaField] = {
+      ...left,
+      [flag.remainingField]: (left[flag.remainingField] as number) - 1,
+    };
+    const result = this.#success(call.operation, value);
+    record.flagged = false;
+    state.lifts.get(plan.name)?.push(now);
+    return result;
+  }
+
+  /**
+   * `upsert`: the record any identifier names is changed; with none, one is created if the body
+   * has the identifier a create needs, else `unknown`. Identifiers naming two records: `ambiguous`.
+   */
+  #upsert(plan: ResourcePlan, state: KeyState, call: SandboxCall): SandboxAnswer {
+    const declared = call.operation.sandbox;
+    const identifiers = this.#identifiers(plan);
+    const body = isObject(call.body) ? call.body : {};
+    const collection = this.#collection(state, plan.name);
+    const matches = new Set<StoredRecord>();
+    let given = 0;
+    for (const field of identifiers.fields) {
+      if (body[field] === undefined || body[field] === null) continue;
+      given += 1;
+      const record = collection.findBy(field, body[field]);
+      if (record !== undefined) matches.add(record);
+    }
+    if (given === 0) throw this.#refuse(call, identifiers.none, body);
+    if (declared?.unknown === undefined || declared.ambiguous === undefined) {
+      throw new ContractError(`${call.operation.operationId} upserts without its refusals`);
+    }
+    if (matches.size > 1) throw this.#refuse(call, declared.ambiguous, body);
+    const now = this.now(call.key);
+    const writable = this.#writable(plan, call);
+    const [found] = matches;
+    if (found !== undefined) return this.#change(plan, state, call, found, writable, now);
+    if (body[identifiers.creates] === undefined) throw this.#refuse(call, declared.unknown, body);
+    this.#checkWrite(plan, state, call, writable, undefined, now);
+    return this.#insert(plan, state, call, writable, now);
   }
 
   /** While the record's owner does not match `ownerLock.unless`, its updates are refused. */
@@ -823,16 +1446,7 @@ export class Sandbox {
       if (count >= quota.limit) throw this.#refuse(call, quota, {});
       spend = () => state.quota.set(id, { day, used: count + 1 });
     }
-    const example = successOf(call.operation).body.examples.find(
-      (e) => e.name === declared?.answer,
-    );
-    if (!isObject(example?.value)) {
-      throw new ContractError(
-        `${call.operation.operationId} has no 200 example ${declared?.answer}`,
-      );
-    }
-    const value: JsonObject = structuredClone(example.value);
-    if (typeof value.id === "string") value.id = record.value.id;
+    const value = this.#example(call, declared?.answer ?? "", record.value.id);
     const result = this.#success(call.operation, value);
     spend?.();
     return result;
@@ -851,7 +1465,12 @@ export class Sandbox {
     );
     if (paged === undefined) {
       const { items } = this.#newestFirst(plan, collection, collection.size - 1, Infinity, now);
-      return this.#success(call.operation, items);
+      const builtIn = plan.rules.builtIn;
+      const ownOnly = builtIn && call.query.get(builtIn.parameter) === builtIn.value;
+      return this.#success(
+        call.operation,
+        ownOnly ? items.filter((item) => !builtIn.ids.includes(String(item[plan.idField]))) : items,
+      );
     }
     const asked = call.query.get(pagination.perPageParameter);
     const perPage = asked === null ? Number(paged.schema.default ?? 20) : Number(asked);

@@ -293,14 +293,22 @@ describe("no request can crash it", () => {
   );
 
   test.each(withBody)(
-    "$operationId: a body over the limit is a 413 where documented, else a 400",
+    "$operationId: a body over its limit is its declared refusal, else a 413 where documented, else a 400",
     async (operation) => {
       const { maxBodyBytes } = await import("../dist/index.js");
-      const huge = JSON.stringify({ name: "x".repeat(maxBodyBytes) });
+      const declared = operation.sandbox?.bodyLimit;
+      const huge = JSON.stringify({ name: "x".repeat(declared?.bytes ?? maxBodyBytes) });
       const observed = await send(mock.url, operation, { body: huge });
+      expectDocumented(operation, observed, "huge body");
+      if (declared !== undefined) {
+        expect(observed.status).toBe(declared.status);
+        const response = operation.responses.find((r) => r.status === String(declared.status));
+        const example = response?.body?.examples.find((e) => e.name === declared.example);
+        expect(JSON.parse(observed.text)).toEqual(example?.value);
+        return;
+      }
       const documents413 = operation.responses.some((response) => response.status === "413");
       expect(observed.status).toBe(documents413 ? 413 : 400);
-      expectDocumented(operation, observed, "huge body");
       expect(observed.text).toContain(`over ${maxBodyBytes} bytes`);
     },
   );

@@ -9,6 +9,7 @@ import {
   type JsonObject,
   type Operation,
   operations,
+  sandboxModel,
 } from "@loops-contract/spec";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createMockFetch, type MockFetch } from "../dist/index.js";
@@ -29,6 +30,10 @@ function exampleValue(operation: Operation, name: string, schema: JsonObject): s
   return String(examples[0]);
 }
 
+/**
+ * The first identifier query parameter of an operation that takes exactly one (its description
+ * says so, as OpenAPI cannot): a replaying tool sends one, as a reader of that description does.
+ */
 /** The request a replaying tool builds from the operation's examples, sent with `key`. */
 function requestOf(operation: Operation, key: string): Request {
   const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
@@ -109,6 +114,16 @@ describe("the request examples replayed in the bundle's order", () => {
         status: 400,
         example: "duplicateName",
         because: "a segment's name is unique in the team, and the first pass created this one",
+      },
+      createContactProperty: {
+        status: 400,
+        example: "propertyExists",
+        because: "a property's name is unique in the team, and the first pass created this one",
+      },
+      removeContactSuppression: {
+        status: 400,
+        example: "notSuppressed",
+        because: "the first pass took the seeded contact off the suppression list",
       },
       updateEmailMessage: {
         status: 409,

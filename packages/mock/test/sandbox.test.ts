@@ -12,7 +12,9 @@ import {
   freshKey,
   model,
   operationFor,
+  otherSeededListId,
   productionUrl,
+  seededListId,
 } from "./support/sandbox.js";
 
 /** A resource's create, read, update and list operations, found by the contract's declarations. */
@@ -170,7 +172,7 @@ describe("the seed", () => {
     }
   });
 
-  test("empty: a new team has the Unsorted group and nothing else; ids of what the contract cannot create are accepted", async () => {
+  test("empty: a new team has the Unsorted group and nothing else, so no mailing list a campaign could name", async () => {
     const empty = await createMockFetch({ empty: true });
     const key = freshKey();
     const listed = await call(empty, key, groups.list);
@@ -178,10 +180,10 @@ describe("the seed", () => {
     expect((await call(empty, key, campaigns.list)).body.data).toEqual([]);
     expect((await call(empty, key, segments.list)).body.data).toEqual([]);
     const campaign = await call(empty, key, campaigns.create, {
-      body: { name: "To a list", mailingListId: "any-list-id-at-all" },
+      body: { name: "To a list", mailingListId: seededListId },
     });
-    expect(campaign.status).toBe(201);
-    expect(campaign.body.mailingListId).toBe("any-list-id-at-all");
+    expect(campaign.status).toBe(404);
+    expect(campaign.body).toEqual(exampleBody(campaigns.create, 404, "mailingListNotFound"));
   });
 });
 
@@ -189,7 +191,7 @@ describe("create, then get", () => {
   test("a get returns what was created: the request's fields, a fresh id, times from the key's clock", async () => {
     const key = freshKey();
     const later = mock.advanceClock(key, 3 * day);
-    const campaign = await created(key, { name: "Q3 launch", mailingListId: "list-1" });
+    const campaign = await created(key, { name: "Q3 launch", mailingListId: seededListId });
     expect(Math.abs(Date.parse(String(campaign.createdAt)) - later)).toBeLessThan(5_000);
     expect(campaign.updatedAt).toBe(campaign.createdAt);
     const read = await call(mock, key, campaigns.get, { id: String(campaign.id) });
@@ -558,7 +560,7 @@ describe("scheduling", () => {
     mock.advanceClock(key, 1_000);
     const refused = await call(mock, key, campaigns.update, {
       id,
-      body: { mailingListId: "list-2" },
+      body: { mailingListId: otherSeededListId },
     });
     expect(refused.status).toBe(409);
     expect(refused.body).toEqual(exampleBody(campaigns.update, 409, "alreadySent"));

@@ -1,5 +1,5 @@
 // The engine as a Fetch function: a `Request` in, a `Response` out, in this process.
-import { maxBodyBytes } from "../checks.js";
+import { readLimit } from "../checks.js";
 import type { Answer, ReadBody } from "../context.js";
 import { createMockEngine, type MockBehaviour, type MockEngine } from "../engine.js";
 import { servesPath } from "../routes.js";
@@ -15,7 +15,7 @@ async function readBody(request: Request): Promise<ReadBody> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > maxBodyBytes) {
+    if (size > readLimit) {
       await reader.cancel();
       return { bytes: Buffer.alloc(0), tooLarge: true };
     }

@@ -2,7 +2,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { maxBodyBytes } from "../checks.js";
+import { readLimit } from "../checks.js";
 import type { Answer } from "../context.js";
 import { createMockEngine, type MockBehaviour, type MockEngine } from "../engine.js";
 import { controlsOf, type SandboxControls } from "../sandbox.js";
@@ -21,8 +21,8 @@ function readCapped(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let kept = 0;
     req.on("data", (chunk: Buffer) => {
-      if (kept > maxBodyBytes) return;
-      const room = maxBodyBytes + 1 - kept;
+      if (kept > readLimit) return;
+      const room = readLimit + 1 - kept;
       const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
       chunks.push(part);
       kept += part.length;
@@ -92,7 +92,7 @@ async function createMockHandler(behaviour: MockBehaviour = {}): Promise<MockHan
     engine
       .respond(head, async () => {
         const bytes = await body;
-        return bytes.length > maxBodyBytes
+        return bytes.length > readLimit
           ? { bytes: Buffer.alloc(0), tooLarge: true }
           : { bytes, tooLarge: false };
       })

@@ -23,6 +23,7 @@ export function sandboxResponder(sandbox: Sandbox): Responder {
         query: context.url.searchParams,
         body: context.body,
         url: context.url,
+        headers: context.request.headers,
       }),
   };
 }

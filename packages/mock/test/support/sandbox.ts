@@ -95,3 +95,13 @@ export const model = (() => {
   if (sandboxModel === undefined) throw new Error("The contract has no x-sandbox-model");
   return sandboxModel;
 })();
+
+/** The ids of the records a list operation's first 200 example holds: the seed's, in order. */
+export function seededIds(resource: string): string[] {
+  const list = operationFor(resource, "list");
+  const success = list.responses.find((response) => response.status === "200");
+  const value = success?.body?.examples[0]?.value;
+  return (Array.isArray(value) ? value : []).map((record) => String((record as JsonObject).id));
+}
+
+export const [seededListId = "", otherSeededListId = ""] = seededIds("mailingList");
