@@ -142,17 +142,13 @@ describe.skipIf(!againstMock)("a sign-up, on the sandbox", () => {
       email,
       firstName: "Nia",
       mailingLists: { [listId]: true },
-      plan: "pro",
+      properties: { plan: "pro" },
     });
     await loops.events.send({ email, eventName: "signup", eventProperties: { plan: "pro" } });
     const welcome = { transactionalId: welcomeEmail.id, email };
     const dataVariables = { firstName: "Nia", confirmationUrl: "https://example.com/c/1" };
-    const once = createLoopsClient({
-      apiKey: signupKey,
-      baseUrl: mock.url,
-      headers: { "Idempotency-Key": "signup-welcome-new.user" },
-    });
-    await once.transactional.send({ ...welcome, dataVariables });
+    const once = { idempotencyKey: "signup-welcome-new.user" };
+    await loops.transactional.send({ ...welcome, dataVariables }, once);
 
     const [contact] = await loops.contacts.find({ email });
     expect(contact).toMatchObject({
@@ -172,9 +168,9 @@ describe.skipIf(!againstMock)("a sign-up, on the sandbox", () => {
 
     // The same sign-up again: the contact exists, and the welcome email's key was used.
     await expect(loops.contacts.create({ email })).rejects.toBeInstanceOf(ConflictError);
-    await expect(once.transactional.send({ ...welcome, dataVariables })).rejects.toBeInstanceOf(
-      ConflictError,
-    );
+    await expect(
+      loops.transactional.send({ ...welcome, dataVariables }, once),
+    ).rejects.toBeInstanceOf(ConflictError);
     await expect(loops.transactional.send(welcome)).rejects.toBeInstanceOf(BadRequestError);
     expect(mock.log(signupKey)).toHaveLength(2);
 

@@ -1,5 +1,6 @@
 // What the engine's steps share: one request's context, and a reply before its headers.
 import type { Operation } from "@loops-contract/spec";
+import { isObject, type JsonObject } from "@loops-contract/spec/json";
 import type { ServedDocument } from "./documents.js";
 import type { Preferences } from "./prefer.js";
 import type { RateLimitState } from "./rate-limit.js";
@@ -76,9 +77,21 @@ function messageBody(
   const response = operation && responseFor(operation, status);
   if (response === undefined) return { message };
   if (response.body === undefined) return undefined;
-  const body = { message };
+  const body = { ...constantFields(document, response.body.schemaPointer), message };
   if (document.validatorAt(response.body.schemaPointer)(body)) return body;
   return response.body.examples[0]?.value ?? body;
+}
+
+/** The fields a body's schema fixes to one value (`success: false`), which every such body has. */
+function constantFields(document: ServedDocument, schemaPointer: string): JsonObject {
+  const properties = document.schemaAt(schemaPointer).properties;
+  const fixed: JsonObject = {};
+  for (const [field, property] of Object.entries(isObject(properties) ? properties : {})) {
+    const ref = isObject(property) ? property.$ref : undefined;
+    const schema = typeof ref === "string" ? document.schemaAt(ref) : property;
+    if (isObject(schema) && "const" in schema) fixed[field] = schema.const;
+  }
+  return fixed;
 }
 
 /** A reply that says in words what is wrong (or, for a status without a body, nothing). */

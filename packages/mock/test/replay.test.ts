@@ -9,7 +9,6 @@ import {
   type JsonObject,
   type Operation,
   operations,
-  sandboxModel,
 } from "@loops-contract/spec";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createMockFetch, type MockFetch } from "../dist/index.js";
