@@ -518,11 +518,31 @@ export class Sandbox {
     this.#fixtures = this.#validFixtures(options.fixtures ?? {}, "fixtures");
   }
 
+  /**
+   * Adds the key's own fixtures: a record whose id the key declared already replaces it. Bounded
+   * like the sandbox: fixtures for at most `limits.keys` keys, `limits.recordsPerKey` records per
+   * key and resource; past either the whole call is refused and nothing is kept.
+   */
   define(key: string, fixtures: Fixtures): void {
     const valid = this.#validFixtures(fixtures, "fixtures");
-    const own = this.#keyFixtures.get(key) ?? new Map<string, JsonObject[]>();
+    if (!this.#keyFixtures.has(key) && this.#keyFixtures.size >= this.#limits.keys) {
+      throw new FixtureError(
+        `Fixtures are kept for at most ${this.#limits.keys} API keys (limits.keys); give the fixtures option to every key instead.`,
+      );
+    }
+    const own = new Map(this.#keyFixtures.get(key) ?? []);
     for (const [resource, records] of valid) {
-      own.set(resource, [...(own.get(resource) ?? []), ...records]);
+      const plan = this.#plan(resource);
+      const byId = new Map(
+        (own.get(resource) ?? []).map((record) => [record[plan.idField], record]),
+      );
+      for (const record of records) byId.set(record[plan.idField], record);
+      if (byId.size > this.#limits.recordsPerKey) {
+        throw new FixtureError(
+          `fixtures.${resource} would hold ${byId.size} records for this key, over limits.recordsPerKey (${this.#limits.recordsPerKey}).`,
+        );
+      }
+      own.set(resource, [...byId.values()]);
     }
     this.#keyFixtures.set(key, own);
     if (this.#keys.has(key)) this.#applyFixtures(this.#state(key), valid);

@@ -50,6 +50,25 @@ describe("fixtures", () => {
     expect(listed.map((list) => list.id)).toContain("cm9list0000000000000000");
   });
 
+  test("a key's fixtures are bounded: an id declared again replaces its record; past the limits the call is refused whole", async () => {
+    const small = await createMockFetch({ limits: { keys: 2, recordsPerKey: 2 } });
+    const [first, second] = [freshKey(), freshKey()];
+    const email = (id: string) => ({ ...passwordReset, id, name: id });
+    small.define(first, { transactionalEmail: [email("cm9a")] });
+    small.define(first, { transactionalEmail: [email("cm9a"), email("cm9b")] });
+    expect(() => small.define(first, { transactionalEmail: [email("cm9c")] })).toThrow(
+      "fixtures.transactionalEmail would hold 3 records for this key, over limits.recordsPerKey (2).",
+    );
+    small.define(second, { transactionalEmail: [email("cm9a")] });
+    expect(() => small.define(freshKey(), { transactionalEmail: [email("cm9a")] })).toThrow(
+      FixtureError,
+    );
+    // The refused calls kept nothing: the first key still holds its two emails and no third.
+    const body = (id: string) => ({ ...sendReset, transactionalId: id, email: "g@example.com" });
+    expect((await call(small, first, send, { body: body("cm9b") })).status).toBe(200);
+    expect((await call(small, first, send, { body: body("cm9c") })).status).toBe(404);
+  });
+
   test("the fixtures option gives every key the records; a declared variable left out is refused", async () => {
     const withFixtures = await createMockFetch({
       fixtures: { transactionalEmail: [passwordReset] },
