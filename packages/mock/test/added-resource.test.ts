@@ -2,20 +2,9 @@
 // the contract alone, gets create, get, update and list from the mock as built, and a list that
 // takes no page size answers a bare array, as some of Loops' lists do. The copy is
 // served by the built mock and spec module, copied beside it, so nothing under src/ is involved.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { contract, type JsonObject } from "@loops-contract/spec";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type * as Mock from "../dist/index.js";
-
-const mockDir = fileURLToPath(new URL("../", import.meta.url));
-const requireFromSpec = createRequire(
-  createRequire(import.meta.url).resolve("@loops-contract/spec"),
-);
-const specDir = join(dirname(requireFromSpec.resolve("@loops-contract/spec")), "../..");
+import { type CopiedMock, copyMockServing } from "./support/copied-mock.js";
 
 const tag = (id: string, name: string, at: string) => ({ id, name, createdAt: at, updatedAt: at });
 const json = (schema: JsonObject, examples: Record<string, unknown>) => ({
@@ -146,33 +135,16 @@ function withTags(document: JsonObject): JsonObject {
   return copy;
 }
 
-let scratch: string;
-let mock: typeof Mock;
+let copy: CopiedMock | undefined;
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), "sandbox-added-resource-"));
-  const modules = join(scratch, "node_modules");
-  const spec = join(modules, "@loops-contract/spec");
-  mkdirSync(join(spec, "dist"), { recursive: true });
-  cpSync(join(specDir, "package.json"), join(spec, "package.json"));
-  cpSync(join(specDir, "dist/lib"), join(spec, "dist/lib"), { recursive: true });
-  writeFileSync(join(spec, "dist/openapi.json"), JSON.stringify(withTags(contract)));
-  for (const dependency of ["ajv", "ajv-formats"]) {
-    const manifest = requireFromSpec.resolve(`${dependency}/package.json`);
-    symlinkSync(dirname(manifest), join(modules, dependency), "dir");
-  }
-  const copiedMock = join(modules, "@loops-contract/mock");
-  mkdirSync(copiedMock, { recursive: true });
-  cpSync(join(mockDir, "package.json"), join(copiedMock, "package.json"));
-  cpSync(join(mockDir, "dist"), join(copiedMock, "dist"), { recursive: true });
-  mock = (await import(pathToFileURL(join(copiedMock, "dist/index.js")).href)) as typeof Mock;
+  copy = await copyMockServing(withTags(contract));
 });
-afterAll(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => copy?.remove());
 
 /** Sends requests to a fresh in-process mock of the copy, as one API key. */
 async function sender(apiKey: string) {
-  const fetch = await mock.createMockFetch();
+  if (copy === undefined) throw new Error("The copied mock is not loaded");
+  const fetch = await copy.mock.createMockFetch();
   return async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`http://127.0.0.1${path}`, {
       method,

@@ -1,9 +1,10 @@
 // The application endpoints' sandbox: contacts named by unique identifiers, their mailing lists,
 // and events, per API key (spec/SANDBOX.md). Operations are found by their declarations; the
 // field names are the contract's (Loops' facts), as a user's test would write them.
-import { type Operation, operations } from "@loops-contract/spec";
-import { beforeAll, describe, expect, test } from "vitest";
+import { contract, type JsonObject, type Operation, operations } from "@loops-contract/spec";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMockFetch, type MockFetch } from "../dist/index.js";
+import { type CopiedMock, copyMockServing } from "./support/copied-mock.js";
 import {
   call,
   exampleBody,
@@ -378,5 +379,35 @@ describe("suppression", () => {
     mock.advanceClock(key, 120_000);
     const after = await call(mock, key, status, { query: seeded });
     expect(after.body).toMatchObject({ removalQuota: { remaining: limit } });
+  });
+
+  describe("with no removals left", () => {
+    // Each key's seed has one suppressed contact, so the contract's quota can never be spent
+    // down: a copy of the contract whose limit is 0 makes the first removal the one past it.
+    let copy: CopiedMock | undefined;
+    beforeAll(async () => {
+      const document = structuredClone(contract);
+      const resources = (document["x-sandbox-model"] as { resources: Record<string, JsonObject> })
+        .resources;
+      (resources.contact?.flag as JsonObject).limit = 0;
+      copy = await copyMockServing(document);
+    });
+    afterAll(() => copy?.remove());
+
+    test("a removal is refused with the documented 400 and changes nothing", async () => {
+      if (copy === undefined) throw new Error("The copied mock is not loaded");
+      const spent = await copy.mock.createMockFetch();
+      const key = freshKey();
+      const stillSuppressed = [
+        200,
+        { ...suppressedExample, removalQuota: { limit: 0, remaining: 0 } },
+      ];
+      const before = await call(spent, key, status, { query: seeded });
+      expect([before.status, before.body]).toEqual(stillSuppressed);
+      const refused = await call(spent, key, lift, { query: seeded });
+      expect([refused.status, refused.body]).toEqual([400, exampleBody(lift, 400, "quotaUsed")]);
+      const after = await call(spent, key, status, { query: seeded });
+      expect([after.status, after.body]).toEqual(stillSuppressed);
+    });
   });
 });
