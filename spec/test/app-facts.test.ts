@@ -245,7 +245,11 @@ describe("the operations", () => {
     for (const id of SENDS) {
       expect(getOperation(id).sandbox?.idempotency).toMatchObject({
         hours: 24,
-        conflict: { status: 409, example: "keyUsed" },
+        conflict: {
+          status: 409,
+          example: "keyUsed",
+          message: "Idempotency key already used within the last 24 hours.",
+        },
       });
     }
   });
