@@ -140,7 +140,7 @@ describe("idempotency keys", () => {
     expect((await call(mock, key, send, { body, headers })).status).toBe(200);
     // The documented body, its message saying what the sandbox checks: any reuse, not only
     // with a different body, as Loops' example words it.
-    const conflict = { ...exampleBody(send, 409, "keyUsed"), message: keyUsedMessage };
+    const conflict = { ...(exampleBody(send, 409, "keyUsed") as object), message: keyUsedMessage };
     const same = await call(mock, key, send, { body, headers });
     expect([same.status, same.body]).toEqual([409, conflict]);
     const other = await call(mock, key, send, { body: { ...body, email: address() }, headers });
@@ -163,7 +163,7 @@ describe("idempotency keys", () => {
     });
     expect([event.status, event.body]).toEqual([
       409,
-      { ...exampleBody(sendEvent, 409, "keyUsed"), message: keyUsedMessage },
+      { ...(exampleBody(sendEvent, 409, "keyUsed") as object), message: keyUsedMessage },
     ]);
     const elsewhere = await call(mock, freshKey(), sendEvent, {
       body: { email: to, eventName: "signup" },
