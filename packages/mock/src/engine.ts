@@ -7,6 +7,7 @@ import {
   authenticated,
   bodyValid,
   bodyWithinLimit,
+  controlsTakeJson,
   methodAllowed,
   parametersValid,
   pathKnown,
@@ -129,6 +130,7 @@ export function createMockEngine(behaviour: MockBehaviour = {}): MockEngine {
     bodyWithinLimit,
     preferencesDocumented,
     authenticated,
+    controlsTakeJson,
     parametersValid,
     bodyValid,
   ];
