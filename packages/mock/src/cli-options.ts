@@ -2,8 +2,9 @@
 // printed from the same rows, so the two cannot disagree.
 import { readFileSync } from "node:fs";
 import type { MockOptions } from "./index.js";
+import { minimumTokenLength } from "./inspector/access.js";
 
-type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json";
+type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json" | "token";
 
 interface Setting {
   flag: string;
@@ -28,6 +29,13 @@ const table: Setting[] = [
     kind: "text",
     value: "ADDRESS",
     help: "address to listen on (default 127.0.0.1)",
+  },
+  {
+    flag: "inspector-token",
+    env: "MOCK_INSPECTOR_TOKEN",
+    kind: "token",
+    value: "TOKEN",
+    help: "opens /_sandbox/inspector off loopback to ?token=TOKEN (16+ characters)",
   },
   {
     flag: "empty",
@@ -150,6 +158,9 @@ function parsedValue(setting: Setting, raw: string, where: string): unknown {
       return raw === "" ? invalid(where, raw, "an address") : raw;
     case "json":
       return jsonFile(raw, where);
+    case "token":
+      if (raw.length >= minimumTokenLength) return raw;
+      return invalid(where, raw.replace(/./g, "*"), `at least ${minimumTokenLength} characters`);
   }
 }
 
@@ -185,7 +196,10 @@ function rateFromTokens(parsed: Parsed): string | undefined {
   return rate;
 }
 
-const keyOf: Record<string, keyof CliSettings> = { "rate-limit": "rateLimit" };
+const keyOf: Record<string, keyof CliSettings> = {
+  "rate-limit": "rateLimit",
+  "inspector-token": "inspectorToken",
+};
 
 /** The settings from the flags, then the environment, then the defaults. */
 export function readSettings(parsed: Parsed, env: NodeJS.ProcessEnv): CliSettings {

@@ -17,6 +17,8 @@ import {
 import type { Answer, ReadBody, Reply, RequestContext, RequestHead, Step } from "./context.js";
 import { contractDocument, controlsDocument } from "./documents.js";
 import { decorated, documentedRateLimit } from "./headers.js";
+import type { InspectorAccess } from "./inspector/access.js";
+import { createInspector, type Inspector } from "./inspector.js";
 import { RateLimiter } from "./rate-limit.js";
 import { controlsResponder } from "./responders/controls.js";
 import { prismResponder } from "./responders/prism.js";
@@ -68,7 +70,12 @@ export interface MockEngine {
   rateLimit: number | undefined;
   /** What each API key created and changed; `undefined` when stateless. Its owner is the engine. */
   sandbox: Sandbox | undefined;
+  /** The sandbox's inspector (`undefined` when stateless): `changed` tells its open pages. */
+  inspector: Inspector | undefined;
 }
+
+/** An in-process adapter's: its requests come from code that holds every key's controls. */
+const inProcess: InspectorAccess = { reach: () => "process" };
 
 /** The API key of a `Bearer` authorization: the scheme in any case, the token trimmed. */
 function apiKeyOf(authorization: string | null): string | undefined {
@@ -106,17 +113,23 @@ async function contextOf(
   };
 }
 
-/** Creates the engine at once; Prism reads the contract on `ready()` or the first answer it makes. */
-export function createMockEngine(behaviour: MockBehaviour = {}): MockEngine {
+/** The sandbox the behaviour asks for: none when stateless. */
+function sandboxFor(behaviour: MockBehaviour): Sandbox | undefined {
   const stateless = Boolean(behaviour.stateless || behaviour.static || behaviour.dynamic);
-  const sandbox = stateless
-    ? undefined
-    : new Sandbox({
-        empty: behaviour.empty,
-        limits: behaviour.limits,
-        now: behaviour.now,
-        fixtures: behaviour.fixtures,
-      });
+  if (stateless) return undefined;
+  const { empty, limits, now, fixtures } = behaviour;
+  return new Sandbox({ empty, limits, now, fixtures });
+}
+
+/**
+ * Creates the engine at once; Prism reads the contract on `ready()` or the first answer it makes.
+ * `access` says who may open the inspector: a server passes where it listens and its token.
+ */
+export function createMockEngine(
+  behaviour: MockBehaviour = {},
+  access: InspectorAccess = inProcess,
+): MockEngine {
+  const sandbox = sandboxFor(behaviour);
   const { rateLimit } = behaviour;
   const limiter =
     rateLimit === undefined || rateLimit === false
@@ -135,14 +148,16 @@ export function createMockEngine(behaviour: MockBehaviour = {}): MockEngine {
     bodyValid,
   ];
   const prism = prismResponder(behaviour);
+  const inspector = sandbox && createInspector(sandbox, access);
   // The first that takes a request answers it: the controls theirs, the sandbox what the contract
   // declares `x-sandbox` (unless `Prefer` asks for an example), Prism the rest.
   const responders = [
+    ...(inspector ? [inspector.responder] : []),
     controlsResponder(sandbox),
     ...(sandbox ? [sandboxResponder(sandbox)] : []),
     prism,
   ];
-  const listeners: AnswerListener[] = [];
+  const listeners: AnswerListener[] = inspector ? [inspector.onAnswer] : [];
 
   function reply(context: RequestContext): Reply | Promise<Reply> {
     for (const check of checks) {
@@ -184,5 +199,6 @@ export function createMockEngine(behaviour: MockBehaviour = {}): MockEngine {
     operationCount: operations.length,
     rateLimit: limiter?.limit,
     sandbox,
+    inspector,
   };
 }

@@ -1,0 +1,164 @@
+// The inspector: a page under the control prefix that shows what each key the mock has seen
+// holds, and the cross-key controls it reads (openapi/sandbox.yaml, tag Inspector). Every one of
+// them is guarded by ./inspector/access.ts. The page itself is plain files in ../inspector/.
+import { readFile } from "node:fs/promises";
+import type { JsonObject } from "@loops-contract/spec/json";
+import { messageReply, type Reply, type RequestContext, type Responder } from "./context.js";
+import type { AnswerListener } from "./engine.js";
+import { accessRefusal, type InspectorAccess } from "./inspector/access.js";
+import { EventHub, maxStreams } from "./inspector/events.js";
+import { KeyHandles, masked } from "./inspector/keys.js";
+import { modelOf, resourcesOf } from "./inspector/view.js";
+import type { OperationRoute } from "./routes.js";
+import type { Sandbox } from "./sandbox.js";
+
+/** Where the page's files are, from src/ as from dist/ (both one level below the package). */
+const pageFolder = new URL("../inspector/", import.meta.url);
+
+/** The page's files, by the name its URLs use, with their media types. */
+export const pageFiles: Readonly<Record<string, string>> = {
+  "page.html": "text/html; charset=utf-8",
+  "inspector.js": "text/javascript; charset=utf-8",
+  "inspector.css": "text/css; charset=utf-8",
+};
+
+/** The page runs its own files and reads this mock, nothing else: no inline script, no frame. */
+const pageHeaders = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+};
+
+const fileTexts = new Map<string, Promise<string>>();
+
+/** A file of the page, read once (the package does not change while the mock runs). */
+export function pageFile(name: string): Promise<string> {
+  let text = fileTexts.get(name);
+  if (text === undefined) {
+    text = readFile(new URL(name, pageFolder), "utf8");
+    fileTexts.set(name, text);
+  }
+  return text;
+}
+
+async function fileReply(name: string): Promise<Reply> {
+  const contentType = pageFiles[name] ?? "text/plain; charset=utf-8";
+  const content = await pageFile(name);
+  return { status: 200, body: undefined, headers: pageHeaders, raw: { contentType, content } };
+}
+
+export interface Inspector {
+  /** Answers the inspector's controls, once the request passes the access guard. */
+  responder: Responder;
+  /** Tells open pages that a key changed: whatever writes to a key calls it. */
+  changed(apiKey: string, change: JsonObject): void;
+  /** Sees every answer: a request with a key changed what the page shows of it (its journal). */
+  onAnswer: AnswerListener;
+  /** The operationIds of openapi/sandbox.yaml it answers. */
+  operations: readonly string[];
+}
+
+type Handler = (context: RequestContext, target: OperationRoute) => Reply | Promise<Reply>;
+type KeyHandler = (apiKey: string, context: RequestContext) => Reply;
+
+/** The page's script and style: the package's own files, holding no data, served to anyone. */
+const unguarded = new Set(["inspectorFile"]);
+
+const clock = (now: number) => ({ now: new Date(now).toISOString() });
+
+/** The page, its files, its event stream and the keys: what holds no one key's records. */
+function pageHandlers(sandbox: Sandbox, hub: EventHub, handles: KeyHandles) {
+  return {
+    inspectorPage: () => fileReply("page.html"),
+    inspectorFile: (_, { pathParameters }) => fileReply(pathParameters.file ?? ""),
+    inspectorEvents: (context) => {
+      const stream = hub.open();
+      if (stream === undefined) {
+        return messageReply(context, 503, `${maxStreams} inspector streams are open already.`);
+      }
+      const raw = { contentType: "text/event-stream", content: stream };
+      return { status: 200, body: undefined, headers: { "cache-control": "no-store" }, raw };
+    },
+    inspectorKeys: () => {
+      const keys = sandbox.keys();
+      const body = keys.map((apiKey) => ({ key: handles.handle(apiKey), masked: masked(apiKey) }));
+      return { status: 200, body };
+    },
+  } satisfies Record<string, Handler>;
+}
+
+/** One key's panels and controls, the key named by its handle. */
+function keyHandlers(
+  sandbox: Sandbox,
+  handles: KeyHandles,
+  changed: (apiKey: string, change: JsonObject) => void,
+) {
+  let model: ReturnType<typeof modelOf> | undefined;
+  /** An unknown handle is a 404 that says where the handles are. */
+  const byHandle =
+    (handler: KeyHandler): Handler =>
+    (context, { pathParameters }) => {
+      const handle = pathParameters.handle ?? "";
+      const apiKey = handles.find(sandbox.keys(), handle);
+      if (apiKey !== undefined) return handler(apiKey, context);
+      const message = `No key the mock holds has the handle '${handle}'; GET /_sandbox/inspector/keys lists them.`;
+      return messageReply(context, 404, message);
+    };
+  return {
+    inspectorResources: byHandle((apiKey) => {
+      model ??= modelOf(sandbox);
+      return { status: 200, body: resourcesOf(sandbox, model, apiKey) ?? [] };
+    }),
+    inspectorClock: byHandle((apiKey) => ({
+      status: 200,
+      body: clock(sandbox.clockOf(apiKey) ?? sandbox.now(apiKey)),
+    })),
+    inspectorAdvanceClock: byHandle((apiKey, context) => {
+      const { milliseconds } = context.body as { milliseconds: number };
+      const now = sandbox.advanceClock(apiKey, milliseconds);
+      changed(apiKey, { kind: "clock" });
+      return { status: 200, body: clock(now) };
+    }),
+    inspectorReset: byHandle((apiKey) => {
+      sandbox.reset(apiKey);
+      // Held again at once, from the seed: the page keeps showing the key it reset.
+      const now = sandbox.now(apiKey);
+      changed(apiKey, { kind: "reset" });
+      return { status: 200, body: clock(now) };
+    }),
+  } satisfies Record<string, Handler>;
+}
+
+/** The inspector of a sandbox, reachable as `access` allows. */
+export function createInspector(sandbox: Sandbox, access: InspectorAccess): Inspector {
+  const hub = new EventHub();
+  const handles = new KeyHandles();
+  const changed = (apiKey: string, change: JsonObject) =>
+    hub.publish("change", { key: handles.handle(apiKey), ...change });
+  const handlers: Record<string, Handler> = {
+    ...pageHandlers(sandbox, hub, handles),
+    ...keyHandlers(sandbox, handles, changed),
+  };
+  return {
+    responder: {
+      takes: (context, { operation }) =>
+        context.document.kind === "controls" && handlers[operation.operationId] !== undefined,
+      answer(context, target) {
+        const { operationId } = target.operation;
+        const refusal = unguarded.has(operationId) ? undefined : accessRefusal(context, access);
+        if (refusal !== undefined) return messageReply(context, 403, refusal);
+        return (handlers[operationId] as Handler)(context, target);
+      },
+    },
+    changed,
+    onAnswer: (context, answer) => {
+      if (context.apiKey === undefined) return;
+      const { method } = context.request;
+      const { path } = context;
+      changed(context.apiKey, { kind: "answer", method, path, status: answer.status });
+    },
+    operations: Object.keys(handlers),
+  };
+}
