@@ -42,10 +42,4 @@ export class EventHub {
       controller.enqueue(chunk);
     }
   }
-
-  /** Closes every stream: the mock stops. */
-  closeAll(): void {
-    for (const controller of this.#streams) controller.close();
-    this.#streams.clear();
-  }
 }
