@@ -30,6 +30,11 @@ export class EventHub {
     });
   }
 
+  /** Whether any stream is open: with none, an event need not even be made. */
+  get listened(): boolean {
+    return this.#streams.size > 0;
+  }
+
   /** Sends an event of this name to every open stream. */
   publish(name: string, data: JsonObject): void {
     const chunk = encoder.encode(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
