@@ -19,6 +19,14 @@ import {
 } from "@loops-contract/spec";
 import { isObject } from "@loops-contract/spec/json";
 import { fillMissingWithNull, freshId } from "./coherent.js";
+import {
+  type SendRequest,
+  type WebhookDelivery,
+  WebhookDispatcher,
+  type WebhookListener,
+  type WebhookSettings,
+} from "./webhooks/dispatcher.js";
+import { KeyScheduler } from "./webhooks/scheduler.js";
 
 export interface SandboxLimits {
   /** API keys kept at once; past it the least recently used key starts again from the seed. */
@@ -47,6 +55,8 @@ export interface SandboxOptions {
   limits?: SandboxLimits | undefined;
   /** Wall time in milliseconds; a key's clock adds its own offset. Default: the real clock. */
   now?: (() => number) | undefined;
+  /** Where and how webhooks go: every key's endpoint and secret, and the adapter's sender. */
+  webhooks?: (WebhookSettings & { send?: SendRequest | undefined }) | undefined;
 }
 
 const fixtureRoom = 1_000_000;
@@ -68,6 +78,24 @@ export interface SandboxControls {
    * properties): added now, and kept by `reset(apiKey)`, which returns to the seed plus them.
    */
   define(apiKey: string, fixtures: Fixtures): void;
+  /**
+   * Sets the key's webhook endpoint (http or https), or removes it with `null`; a key without one
+   * uses the `webhookUrl` option's, if given. `reset` keeps it.
+   */
+  setWebhookEndpoint(apiKey: string, url: string | null): void;
+  /** The key's webhook endpoint, or `undefined` when its webhooks go to listeners only. */
+  webhookEndpoint(apiKey: string): string | undefined;
+  /** The `whsec_` secret the key's webhooks are signed with: the `webhookSecret` option's, else its own. */
+  webhookSecret(apiKey: string): string;
+  /** Calls `listener` with every webhook delivered, of every key; returns what unsubscribes it. */
+  onWebhook(listener: WebhookListener): () => void;
+  /** The key's webhook deliveries and their attempts, oldest first (bounded like records). */
+  webhookDeliveries(apiKey: string): WebhookDelivery[];
+  /**
+   * Resolves once every webhook due on the key's clock (on every key's, without one) has been
+   * delivered, given up, or is waiting for a retry still in the key's future.
+   */
+  flushWebhooks(apiKey?: string): Promise<void>;
 }
 
 /** The controls of a sandbox, or of none: then they say so. */
@@ -82,6 +110,18 @@ export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
     reset: (apiKey) => void (sandbox ? sandbox.reset(apiKey) : stateless()),
     log: (apiKey) => (sandbox ? sandbox.log(apiKey) : stateless()),
     define: (apiKey, fixtures) => void (sandbox ? sandbox.define(apiKey, fixtures) : stateless()),
+    setWebhookEndpoint: (apiKey, url) =>
+      sandbox ? sandbox.webhooks.setEndpoint(apiKey, url) : stateless(),
+    webhookEndpoint: (apiKey) => (sandbox ? sandbox.webhooks.endpoint(apiKey) : stateless()),
+    webhookSecret: (apiKey) => (sandbox ? sandbox.webhooks.secret(apiKey) : stateless()),
+    onWebhook: (listener) => (sandbox ? sandbox.webhooks.onWebhook(listener) : stateless()),
+    webhookDeliveries: (apiKey) => (sandbox ? sandbox.webhooks.deliveries(apiKey) : stateless()),
+    flushWebhooks: (apiKey) =>
+      sandbox
+        ? apiKey === undefined
+          ? sandbox.webhooks.allSettled()
+          : sandbox.webhooks.settled(apiKey)
+        : Promise.reject(new Error("This mock is stateless: it sends no webhooks.")),
   };
 }
 
@@ -465,6 +505,9 @@ export class Sandbox {
   /** Fixtures for every key (the option), and each key's own (`define`). */
   readonly #fixtures: Map<string, JsonObject[]>;
   readonly #keyFixtures = new Map<string, Map<string, JsonObject[]>>();
+  /** Work due on each key's clock: webhook deliveries and their retries. */
+  readonly scheduler: KeyScheduler;
+  readonly webhooks: WebhookDispatcher;
 
   constructor(options: SandboxOptions = {}) {
     if (contractModel === undefined) {
@@ -516,6 +559,18 @@ export class Sandbox {
     }
     this.#buildSeed();
     this.#fixtures = this.#validFixtures(options.fixtures ?? {}, "fixtures");
+    this.scheduler = new KeyScheduler(
+      (key) => this.now(key),
+      (error) => process.emitWarning(`The Loops mock's scheduled work failed: ${String(error)}`),
+    );
+    const { send, ...settings } = options.webhooks ?? {};
+    this.webhooks = new WebhookDispatcher(
+      this.scheduler,
+      () => this.#wallTime(),
+      send ?? ((request) => fetch(request)),
+      this.#limits,
+      settings,
+    );
   }
 
   /**
@@ -649,11 +704,18 @@ export class Sandbox {
       throw new RangeError("The clock only moves forward: give a number of milliseconds >= 0.");
     }
     this.#state(key).offset += milliseconds;
+    // Everything due by the new time runs before the clock is read back.
+    this.scheduler.runDue(key);
     return this.now(key);
   }
 
-  /** Returns one key, or every key, to the seed; returns how many keys it forgot. */
+  /**
+   * Returns one key, or every key, to the seed, its due work and webhook queue forgotten (its
+   * endpoint and secret stay); returns how many keys it forgot.
+   */
   reset(key?: string): number {
+    this.scheduler.clear(key);
+    this.webhooks.forget(key);
     if (key !== undefined) return Number(this.#keys.delete(key));
     const forgotten = this.#keys.size;
     this.#keys.clear();
@@ -896,8 +958,7 @@ export class Sandbox {
     this.#applyFixtures(state, this.#keyFixtures.get(key) ?? new Map());
     this.#keys.set(key, state);
     while (this.#keys.size > this.#limits.keys) {
-      const oldest = this.#keys.keys().next().value as string;
-      this.#keys.delete(oldest);
+      this.reset(this.#keys.keys().next().value as string);
     }
     return state;
   }
