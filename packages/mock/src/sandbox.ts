@@ -26,6 +26,7 @@ import {
   type WebhookListener,
   type WebhookSettings,
 } from "./webhooks/dispatcher.js";
+import { type EmitterHost, type EventContext, WebhookEmitter } from "./webhooks/emitter.js";
 import { KeyScheduler } from "./webhooks/scheduler.js";
 
 export interface SandboxLimits {
@@ -96,6 +97,13 @@ export interface SandboxControls {
    * delivered, given up, or is waiting for a retry still in the key's future.
    */
   flushWebhooks(apiKey?: string): Promise<void>;
+  /**
+   * Sends one of the contract's webhooks for the key, as `stripe trigger` does: named by its key
+   * (`testingTestEvent`) or its `eventName`, with its first example or the payload given, checked
+   * against its schema (a `WebhookTriggerError` names the field); nothing follows it. Returns its
+   * delivery, or `undefined` when the key has no endpoint and there is no listener.
+   */
+  triggerWebhook(apiKey: string, event: string, payload?: unknown): WebhookDelivery | undefined;
 }
 
 /** The controls of a sandbox, or of none: then they say so. */
@@ -122,6 +130,8 @@ export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
           ? sandbox.webhooks.allSettled()
           : sandbox.webhooks.settled(apiKey)
         : Promise.reject(new Error("This mock is stateless: it sends no webhooks.")),
+    triggerWebhook: (apiKey, event, payload) =>
+      sandbox ? sandbox.emitter.trigger(apiKey, event, payload) : stateless(),
   };
 }
 
@@ -508,6 +518,8 @@ export class Sandbox {
   /** Work due on each key's clock: webhook deliveries and their retries. */
   readonly scheduler: KeyScheduler;
   readonly webhooks: WebhookDispatcher;
+  /** What each change of a key's records emits, as the contract's webhooks declare it. */
+  readonly emitter: WebhookEmitter;
 
   constructor(options: SandboxOptions = {}) {
     if (contractModel === undefined) {
@@ -571,6 +583,81 @@ export class Sandbox {
       this.#limits,
       settings,
     );
+    this.emitter = new WebhookEmitter(this.webhooks, this.scheduler, this.#emitterHost());
+  }
+
+  /** The records an event is made from, found for the emitter by the model's declarations. */
+  #emitterHost(): EmitterHost {
+    const recordOf = (key: string, resource: string, id: unknown) =>
+      typeof id === "string"
+        ? this.#collection(this.#state(key), resource).byId.get(id)?.value
+        : undefined;
+    return {
+      around: (key, resource, value) => {
+        const rules = this.#plan(resource).rules;
+        const context: EventContext = { [resource]: value };
+        const companion = rules.companion;
+        if (companion !== undefined) {
+          context[companion.resource] = recordOf(key, companion.resource, value[companion.idField]);
+        }
+        for (const [field, reference] of Object.entries(rules.references ?? {})) {
+          context[reference.resource] = recordOf(key, reference.resource, value[field]);
+        }
+        return context;
+      },
+      flagged: (key, resource, field, id) => {
+        const target = this.#plan(resource).rules.flagMaps?.[field]?.resource;
+        return target === undefined ? {} : { [target]: recordOf(key, target, id) };
+      },
+      audience: (key, rule, value) => {
+        const listId = value[rule.field];
+        const members: JsonObject[] = [];
+        for (const { value: member } of this.#collection(this.#state(key), rule.resource)) {
+          const flags = member[rule.flagMap];
+          const onList = listId === null || listId === undefined;
+          if (
+            (onList || (isObject(flags) && flags[String(listId)] === true)) &&
+            matches(member, rule.where)
+          ) {
+            members.push(member);
+          }
+        }
+        return members;
+      },
+      apply: (key, resource, value, fields, at) => {
+        const plan = this.#plan(resource);
+        const collection = this.#collection(this.#state(key), resource);
+        const record = collection.byId.get(collection.idOf(value));
+        if (record === undefined) return;
+        const before = record.value;
+        const next = inSchemaOrder(
+          conform({ ...before, ...fields }, plan.schemaPointer),
+          plan.schemaPointer,
+        );
+        collection.replace(record, next);
+        this.emitter.changed(key, resource, before, next, at);
+      },
+    };
+  }
+
+  /**
+   * A published record's send on the key's clock, when the key has somewhere to send webhooks:
+   * at the time its status turns `sent`, the status moves and what that emits is emitted.
+   */
+  #scheduleSend(plan: ResourcePlan, key: string, record: StoredRecord): void {
+    const schedule = plan.rules.schedule;
+    const sendAt = record.sendAt;
+    if (schedule === undefined || sendAt === undefined || !this.webhooks.hasTarget(key)) return;
+    const id = this.#collection(this.#state(key), plan.name).idOf(record.value);
+    this.scheduler.at(key, sendAt + schedule.sendingMilliseconds, (at) => {
+      const held = this.#keys.get(key)?.collections.get(plan.name)?.byId.get(id);
+      if (held !== record || record.sendAt !== sendAt) return;
+      const before = { ...record.value };
+      this.#settle(plan, record, at);
+      if (record.value[schedule.statusField] !== before[schedule.statusField]) {
+        this.emitter.changed(key, plan.name, before, record.value, at);
+      }
+    });
   }
 
   /**
@@ -747,6 +834,9 @@ export class Sandbox {
     if (declared === undefined)
       throw new ContractError(`${call.operation.operationId} is not declared`);
     const plan = this.#plan(declared.resource);
+    // What was due on the key's clock happens before the request sees the key's records, and
+    // what the request made due (its webhooks) before its answer.
+    this.scheduler.runDue(call.key);
     const state = this.#state(call.key);
     try {
       const spendKey = this.#checkIdempotency(state, call);
@@ -758,6 +848,8 @@ export class Sandbox {
         return { status: error.refusal.status, body: error.body, example: error.refusal.example };
       }
       throw error;
+    } finally {
+      this.scheduler.runDue(call.key);
     }
   }
 
@@ -1131,6 +1223,7 @@ export class Sandbox {
     const result = this.#answerWith(plan, call, answer);
     this.#collection(state, plan.name).add({ seq: state.nextSeq++, seed: false, value: stored });
     this.#record(plan, state, call, stored, now);
+    this.emitter.changed(call.key, plan.name, undefined, stored, now);
     if (companion !== undefined && rules.companion !== undefined) {
       const companionPlan = this.#plan(rules.companion.resource);
       this.#collection(state, companionPlan.name).add({
@@ -1243,9 +1336,13 @@ export class Sandbox {
     const candidate: StoredRecord = { ...record, value: stored, sendAt };
     this.#settle(plan, candidate, now);
     const result = this.#answerWith(plan, call, structuredClone(candidate.value));
+    const before = record.value;
     this.#collection(state, plan.name).replace(record, candidate.value);
+    const published = candidate.sendAt !== record.sendAt;
     record.sendAt = candidate.sendAt;
     this.#record(plan, state, call, candidate.value, now);
+    this.emitter.changed(call.key, plan.name, before, candidate.value, now);
+    if (published) this.#scheduleSend(plan, call.key, record);
     return result;
   }
 
@@ -1345,6 +1442,7 @@ export class Sandbox {
     }
     const result = this.#answerWith(plan, call, structuredClone(record.value));
     this.#collection(state, plan.name).delete(record);
+    this.emitter.changed(call.key, plan.name, record.value, undefined, this.now(call.key));
     return result;
   }
 
@@ -1376,9 +1474,23 @@ export class Sandbox {
     const result = this.#answerWith(plan, call, record.value);
     const audience = declared?.audience;
     if (audience !== undefined && body[audience.when] === true) {
-      this.#ensureRecord(this.#plan(audience.resource), state, audience.field, body, now);
+      this.#ensureRecord(this.#plan(audience.resource), state, call.key, audience.field, body, now);
     }
     this.#record(plan, state, call, record.value, now);
+    // The send's webhooks are about the audience's record it went to: none for an address no
+    // record has (sandbox: Loops does not say what it sends then).
+    const recipient =
+      audience &&
+      this.#collection(state, audience.resource).findBy(audience.field, body[audience.field]);
+    if (audience !== undefined && recipient !== undefined) {
+      this.emitter.sent(
+        call.key,
+        plan.name,
+        record.value,
+        { [audience.resource]: recipient.value },
+        now,
+      );
+    }
     return result;
   }
 
@@ -1386,6 +1498,7 @@ export class Sandbox {
   #ensureRecord(
     plan: ResourcePlan,
     state: KeyState,
+    key: string,
     field: string,
     body: JsonObject,
     now: number,
@@ -1401,6 +1514,7 @@ export class Sandbox {
     const stored = inSchemaOrder(conform(value, plan.schemaPointer), plan.schemaPointer);
     collection.add({ seq: state.nextSeq++, seed: false, value: stored });
     this.#evict(plan, state);
+    this.emitter.changed(key, plan.name, undefined, stored, now);
   }
 
   #flagRule(plan: ResourcePlan): NonNullable<SandboxResource["flag"]> {

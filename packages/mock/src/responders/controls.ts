@@ -3,6 +3,7 @@
 import { messageReply, type Responder } from "../context.js";
 import { FixtureError, type Fixtures, type Sandbox } from "../sandbox.js";
 import { WebhookEndpointError } from "../webhooks/dispatcher.js";
+import { WebhookTriggerError } from "../webhooks/emitter.js";
 
 /** A control's answer body; its request body has been validated against the document. */
 type ControlHandler = (sandbox: Sandbox, key: string, body: unknown) => unknown;
@@ -40,6 +41,10 @@ export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
     return webhookSettings(sandbox, key);
   },
   webhookDeliveries: (sandbox, key) => sandbox.webhooks.deliveries(key),
+  triggerWebhook: (sandbox, key, body) => {
+    const { event, payload } = body as { event: string; payload?: unknown };
+    return { delivery: sandbox.emitter.trigger(key, event, payload) ?? null };
+  },
 };
 
 export function controlsResponder(sandbox: Sandbox | undefined): Responder {
@@ -57,7 +62,11 @@ export function controlsResponder(sandbox: Sandbox | undefined): Responder {
         const body = await handler(sandbox, context.apiKey ?? "", context.body);
         return { status: Number(success?.status ?? 200), body };
       } catch (error) {
-        if (error instanceof FixtureError || error instanceof WebhookEndpointError) {
+        if (
+          error instanceof FixtureError ||
+          error instanceof WebhookEndpointError ||
+          error instanceof WebhookTriggerError
+        ) {
           return messageReply(context, 400, error.message);
         }
         throw error;
