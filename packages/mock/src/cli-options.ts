@@ -3,8 +3,10 @@
 import { readFileSync } from "node:fs";
 import type { MockOptions } from "./index.js";
 import { minimumTokenLength } from "./inspector/access.js";
+import { endpointUrl } from "./webhooks/dispatcher.js";
+import { secretBytes } from "./webhooks/signing.js";
 
-type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json" | "token";
+type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json" | "url" | "secret" | "token";
 
 interface Setting {
   flag: string;
@@ -82,6 +84,20 @@ const table: Setting[] = [
     value: "[N]",
     help: "limit each API key to N requests per second (without N: 10, as documented)",
   },
+  {
+    flag: "webhook-url",
+    env: "MOCK_WEBHOOK_URL",
+    kind: "url",
+    value: "URL",
+    help: "post every key's webhooks to this http(s) endpoint, signed",
+  },
+  {
+    flag: "webhook-secret",
+    env: "MOCK_WEBHOOK_SECRET",
+    kind: "secret",
+    value: "SECRET",
+    help: "sign every key's webhooks with this secret (default: one per key)",
+  },
 ];
 
 export type CliSettings = MockOptions & { port: number; host: string };
@@ -122,7 +138,7 @@ export function helpText(): string {
       setting.kind === "switch"
         ? `${setting.env}=1`
         : `${setting.env}=${setting.value?.replace(/[[\]]/g, "")}`;
-    return `  ${flag.padEnd(18)} ${env.padEnd(20)} ${setting.help}`;
+    return `  ${flag.padEnd(24)} ${env.padEnd(28)} ${setting.help}`;
   });
   return [
     "Usage: loops-mock [options]",
@@ -130,9 +146,9 @@ export function helpText(): string {
     "Serves the Loops contract with a sandbox per API key until Ctrl-C.",
     "Each option is a flag or an environment variable; a flag wins over its variable.",
     "",
-    `  ${"flag".padEnd(18)} ${"variable".padEnd(20)} meaning`,
+    `  ${"flag".padEnd(24)} ${"variable".padEnd(28)} meaning`,
     ...rows,
-    `  ${"--help, -h".padEnd(18)} ${"".padEnd(20)} this text`,
+    `  ${"--help, -h".padEnd(24)} ${"".padEnd(28)} this text`,
   ].join("\n");
 }
 
@@ -158,6 +174,11 @@ function parsedValue(setting: Setting, raw: string, where: string): unknown {
       return raw === "" ? invalid(where, raw, "an address") : raw;
     case "json":
       return jsonFile(raw, where);
+    case "url":
+      return endpointUrl(raw, where).href;
+    case "secret":
+      secretBytes(raw, where);
+      return raw;
     case "token":
       if (raw.length >= minimumTokenLength) return raw;
       return invalid(where, raw.replace(/./g, "*"), `at least ${minimumTokenLength} characters`);
@@ -198,6 +219,8 @@ function rateFromTokens(parsed: Parsed): string | undefined {
 
 const keyOf: Record<string, keyof CliSettings> = {
   "rate-limit": "rateLimit",
+  "webhook-url": "webhookUrl",
+  "webhook-secret": "webhookSecret",
   "inspector-token": "inspectorToken",
 };
 

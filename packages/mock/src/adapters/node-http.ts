@@ -105,7 +105,7 @@ async function createMockHandler(
   behaviour: MockBehaviour,
   access: InspectorAccess,
 ): Promise<MockHandler> {
-  const engine = createMockEngine(behaviour, access);
+  const engine = createMockEngine(behaviour, { inspector: access });
   await engine.ready();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const body = readCapped(req);
