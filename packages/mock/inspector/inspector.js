@@ -61,10 +61,16 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** A value as the schema types it: objects and arrays as their JSON source, null marked. */
+/**
+ * A value as its JSON type shows it: objects and arrays as their JSON source, null marked, and a
+ * long or multi-line string (a message's content) as its source, whitespace kept.
+ */
 function valueNode(value) {
   if (value === null || value === undefined) return el("span", { class: "null" }, "null");
   if (typeof value === "object") return el("pre", {}, JSON.stringify(value, null, 2));
+  if (typeof value === "string" && (value.includes("\n") || value.length > 120)) {
+    return el("pre", {}, value);
+  }
   return el("span", { class: typeof value === "string" ? "" : "mono" }, String(value));
 }
 
@@ -133,8 +139,37 @@ function renderResources(resources) {
   });
 }
 
+/** A list of entries as one panel, newest first, each opened with every field it has. */
+function entriesPanel(id, title, summaryOf) {
+  return (entries) => [
+    {
+      id,
+      title,
+      count: String(entries.length),
+      nodes: entries.map((entry, index) =>
+        entryNode(
+          `${id}/${entry.id ?? entry.seq ?? index}`,
+          summaryOf(entry),
+          fieldList(entry, []),
+        ),
+      ),
+    },
+  ];
+}
+
 /** The panels, each reading one endpoint for the chosen key. */
-const panels = [{ path: (key) => `keys/${key}/resources`, render: renderResources }];
+const panels = [
+  {
+    path: (key) => `keys/${key}/deliveries`,
+    render: entriesPanel("deliveries", "webhook deliveries", (delivery) => [
+      delivery.emittedAt,
+      delivery.eventName,
+      delivery.status,
+      `${delivery.attempts.length} attempts`,
+    ]),
+  },
+  { path: (key) => `keys/${key}/resources`, render: renderResources },
+];
 
 function showError(error) {
   const box = byId("error");

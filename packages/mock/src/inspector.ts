@@ -111,6 +111,10 @@ function keyHandlers(
       model ??= modelOf(sandbox);
       return { status: 200, body: resourcesOf(sandbox, model, apiKey) ?? [] };
     }),
+    inspectorDeliveries: byHandle((apiKey) => ({
+      status: 200,
+      body: sandbox.webhooks.deliveries(apiKey).reverse(),
+    })),
     inspectorClock: byHandle((apiKey) => ({
       status: 200,
       body: clock(sandbox.clockOf(apiKey) ?? sandbox.now(apiKey)),
@@ -139,6 +143,8 @@ export function createInspector(sandbox: Sandbox, access: InspectorAccess): Insp
   const changed = (apiKey: string, change: JsonObject) => {
     if (hub.listened) hub.publish("change", { key: handles.handle(apiKey), ...change });
   };
+  // Deliveries change after their answer (attempts, retries on the key's clock): they say so.
+  sandbox.webhooks.watch((apiKey) => changed(apiKey, { kind: "delivery" }));
   const handlers: Record<string, Handler> = {
     ...pageHandlers(sandbox, hub, handles),
     ...keyHandlers(sandbox, handles, changed),

@@ -50,6 +50,8 @@ async function api(method: string, path: string, body?: unknown) {
 
 beforeAll(async () => {
   mock = await startMock({ now: () => examplesNow });
+  // A listener gives the key's webhooks somewhere to go, so their deliveries are kept.
+  mock.onWebhook(() => {});
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -88,6 +90,17 @@ test("data created through the API appears without a reload, as text", async () 
     injected: document.querySelectorAll("main script, main img").length,
   }));
   expect(inert).toEqual({ pwned: undefined, loadedOnce: true, injected: 0 });
+});
+
+test("a webhook sent through the API appears among the deliveries, its body as source", async () => {
+  const sent = await api("POST", "/_sandbox/webhooks/trigger", { event: "testingTestEvent" });
+  expect(sent.status).toBe(200);
+  const delivery = sent.body.delivery as JsonObject;
+  const entry = page.locator("#panel-deliveries details.entry", {
+    hasText: String(delivery.eventName),
+  });
+  await entry.locator("summary", { hasText: "delivered" }).click();
+  await entry.locator("dd", { hasText: String(delivery.body) }).waitFor();
   mkdirSync(results, { recursive: true });
   await page.screenshot({ path: `${results}inspector.png` });
   const readme = process.env.INSPECTOR_SCREENSHOT;

@@ -180,6 +180,26 @@ describe("its event stream", () => {
     await reader.cancel();
   });
 
+  test("a webhook delivery is heard, and read newest first by handle", async () => {
+    const key = freshKey();
+    const stopListening = inProcess.onWebhook(() => {});
+    await send(key, "GET", "/_sandbox/clock");
+    const handle = await handleOf(key);
+    const events = await inspect("/events");
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    const first = inProcess.triggerWebhook(key, "testingTestEvent");
+    const second = inProcess.triggerWebhook(key, "testingTestEvent");
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain(
+      JSON.stringify({ key: handle, kind: "delivery" }),
+    );
+    await reader.cancel();
+    await inProcess.flushWebhooks(key);
+    stopListening();
+    const deliveries = (await (await inspect(`/keys/${handle}/deliveries`)).json()) as JsonObject[];
+    expect(deliveries.map((delivery) => delivery.id)).toEqual([second?.id, first?.id]);
+  });
+
   test("at most 32 streams at once; one more is a 503", async () => {
     const open = await Promise.all(Array.from({ length: 32 }, () => inspect("/events")));
     expect(open.map((response) => response.status)).toEqual(open.map(() => 200));

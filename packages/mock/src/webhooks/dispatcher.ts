@@ -159,6 +159,8 @@ export class WebhookDispatcher {
   readonly #outboxes = new Map<string, KeyOutbox>();
   readonly #endpoints = new Map<string, URL>();
   readonly #listeners = new Set<WebhookListener>();
+  /** Told the key whenever one of its deliveries is added or changes: the inspector's feed. */
+  readonly #watchers = new Set<(key: string) => void>();
   readonly #defaultEndpoint: URL | undefined;
   readonly #secret: Buffer | undefined;
   readonly #mockSecret = mockSecret();
@@ -226,6 +228,16 @@ export class WebhookDispatcher {
     return () => void this.#listeners.delete(listener);
   }
 
+  /** Calls `watcher` with the key each time one of its deliveries is added or changes. */
+  watch(watcher: (key: string) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => void this.#watchers.delete(watcher);
+  }
+
+  #changed(key: string): void {
+    for (const watcher of this.#watchers) watcher(key);
+  }
+
   /** Whether an event emitted for the key now would go anywhere. */
   hasTarget(key: string): boolean {
     return this.#listeners.size > 0 || this.endpoint(key) !== undefined;
@@ -258,10 +270,12 @@ export class WebhookDispatcher {
       record.status = "dropped";
       record.reason = `${outbox.queue.length - outbox.head} deliveries were waiting already`;
       record.nextAttemptAt = null;
+      this.#changed(key);
       return record;
     }
     outbox.queue.push({ record, nextAt: at });
     this.#next(key, outbox);
+    this.#changed(key);
     return record;
   }
 
@@ -374,6 +388,7 @@ export class WebhookDispatcher {
       }
       this.scheduler.runDue(key);
       this.#wake(key, outbox);
+      this.#changed(key);
     });
   }
 
@@ -393,6 +408,7 @@ export class WebhookDispatcher {
     outbox.busy = false;
     this.#next(key, outbox);
     this.#wake(key, outbox);
+    this.#changed(key);
   }
 
   /**
