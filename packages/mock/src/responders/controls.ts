@@ -27,6 +27,7 @@ export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
 
 export function controlsResponder(sandbox: Sandbox | undefined): Responder {
   return {
+    name: "control",
     takes: (context) => context.document.kind === "controls",
     answer(context, { operation }) {
       if (sandbox === undefined) {
