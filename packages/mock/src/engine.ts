@@ -30,7 +30,7 @@ import { Outbox } from "./outbox.js";
 import { RateLimiter } from "./rate-limit.js";
 import { controlsResponder } from "./responders/controls.js";
 import { prismResponder } from "./responders/prism.js";
-import { recordsResponder } from "./responders/records.js";
+import { recordControls, recordsResponder } from "./responders/records.js";
 import { sandboxResponder } from "./responders/sandbox.js";
 import { contractPathOf, controlPrefix, type Route, route } from "./routes.js";
 import {
@@ -227,8 +227,13 @@ function journalWriter(
       return Date.now();
     }
   };
-  return (context, answer, answeredBy) =>
+  return (context, answer, answeredBy) => {
+    // Reading the journal or the outbox is not journalled: reading never changes what it reads.
+    const target = context.route;
+    const read = context.document.kind === "controls" && target.kind === "operation";
+    if (read && recordControls.includes(target.operation.operationId)) return;
     journal.write(context, answer, answeredBy, journalTime(context.apiKey));
+  };
 }
 
 /** Creates the engine at once; Prism reads the contract on `ready()` or the first answer it makes. */
