@@ -242,6 +242,20 @@ export default {
           ["field", "dataField", "sizeField"],
           "The logged array `field`'s items keep their size in bytes under `sizeField` instead of the base64 `dataField`.",
         ),
+        outbox: {
+          type: "object",
+          description:
+            "A request that succeeds sends a message: one entry of `kind` in the key's outbox, to the recipient (or recipients) in the body's `to` field, keeping the body's `fields` as sent (attachments sized as `logSizes` says), the `recordFields` of the record the operation acted on and, under the entry field `record`, that record as stored.",
+          additionalProperties: false,
+          required: ["kind", "to"],
+          properties: {
+            kind: { type: "string", pattern: "^[a-z][A-Za-z0-9]*$" },
+            to: name,
+            fields: fieldList,
+            recordFields: fieldList,
+            record: name,
+          },
+        },
         bodyLimit: refusalWith({ bytes: { type: "integer", minimum: 1 } }),
         idempotency: {
           type: "object",
@@ -296,6 +310,13 @@ export default {
           // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
           then: { required: ["target"], properties: { target: true } },
           else: { properties: { target: false, variables: false, audience: false } },
+        },
+        {
+          // A send or an inspect acts on one record and writes none: sending is what it does.
+          if: { properties: { action: { enum: ["send", "inspect"] } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: true,
+          else: { properties: { outbox: false } },
         },
         {
           // Reads and lists answer records: an example instead would hide them.

@@ -194,6 +194,30 @@ function checkWebhooks(document, model, problem) {
   }
 }
 
+/**
+ * An outbox entry is made of the request body's fields and the acted-on record's: each name the
+ * declaration gives must be one, or the entry would silently lack it.
+ */
+function checkOutbox(entry, recordSchema, problem) {
+  const outbox = entry.declared.outbox;
+  if (!outbox) return;
+  const names = (schema) => new Set(propertiesOf(schema).map(([field]) => field));
+  const body = names(entry.operation.requestBody?.content?.["application/json"]?.schema);
+  const record = names(recordSchema);
+  const named = [
+    ["to", outbox.to, body],
+    ...(outbox.fields ?? []).map((field, index) => [`fields/${index}`, field, body]),
+    ...(outbox.recordFields ?? []).map((field, index) => [`recordFields/${index}`, field, record]),
+  ];
+  for (const [key, field, fields] of named) {
+    if (!fields.has(field))
+      problem(
+        `x-sandbox outbox names '${field}', which is no field of ${fields === body ? "the request body" : "the record"}.`,
+        [...entry.where, "outbox", ...key.split("/")],
+      );
+  }
+}
+
 export default function sandboxReferences(document) {
   const model = document?.["x-sandbox-model"];
   if (!model || typeof model.resources !== "object") return [];
@@ -245,6 +269,7 @@ export default function sandboxReferences(document) {
       );
       continue;
     }
+    for (const entry of operations) checkOutbox(entry, recordSchema, problem);
     const fields = new Set(
       [
         ...propertiesOf(recordSchema),

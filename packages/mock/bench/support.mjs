@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { operations, sandboxModel } from "@loops-contract/spec";
+import autocannon from "autocannon";
 
 /** The first operation that takes a body, and its first example: what "a valid create" is here. */
 export const operation = operations.find((o) => o.requestBody?.examples.length);
@@ -20,6 +21,27 @@ export const apiKeys = Array.from({ length: 10 }, (_, index) => `bench-key-${ind
 /** The valid create as `fetch` options, for one API key. */
 export function validCreate(apiKey = "bench-key") {
   return { method: operation.method.toUpperCase(), headers: headersFor(apiKey), body: requestBody };
+}
+
+/**
+ * Valid creates with 10 connections, each cycling through the keys (one sandbox per key, as when
+ * a few test suites share a mock); the requests are built once, so the load generator spends
+ * nothing per request on varying them. Throws unless every answer was a 2xx.
+ */
+export async function loadCreates(url, options) {
+  const { method, body } = validCreate();
+  const result = await autocannon({
+    url: `${url}${operation.path}`,
+    method,
+    body,
+    requests: apiKeys.map((apiKey) => ({ headers: headersFor(apiKey) })),
+    connections: 10,
+    ...options,
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  }
+  return result;
 }
 
 /** The list of what the valid create makes: one page of its smallest size, newest first. */

@@ -5,7 +5,6 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { contractPath } from "@loops-contract/spec";
-import autocannon from "autocannon";
 import { defaultLimits } from "../dist/index.js";
 import {
   againstTarget,
@@ -13,35 +12,12 @@ import {
   cli,
   firstSuccess,
   freePort,
-  headersFor,
-  operation,
+  loadCreates,
   prismBin,
   rounds,
   seconds,
   startProcess,
-  validCreate,
 } from "./support.mjs";
-
-// Every server gets the same requests. Each connection cycles through the keys, so the stateful
-// mock keeps one sandbox per key, as when a few test suites share it; the requests are built once,
-// so the load generator spends nothing per request on varying them.
-const { method, body } = validCreate();
-const requestPerKey = apiKeys.map((apiKey) => ({ headers: headersFor(apiKey) }));
-
-async function load(url, options) {
-  const result = await autocannon({
-    url: `${url}${operation.path}`,
-    method,
-    body,
-    requests: requestPerKey,
-    connections: 10,
-    ...options,
-  });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  }
-  return result;
-}
 
 async function startServer(command, argsForPort) {
   const port = await freePort();
@@ -81,14 +57,14 @@ try {
   let statefulCreates = 0;
   for (const name of names) {
     await firstSuccess(servers[name].url);
-    const warmUp = await load(servers[name].url, { duration: 2 });
+    const warmUp = await loadCreates(servers[name].url, { duration: 2 });
     if (name === stateful) statefulCreates += warmUp["2xx"];
   }
   for (let round = 0; round < rounds; round += 1) {
     // A different server goes first each round, so none always follows the same neighbour.
     const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
     for (const name of order) {
-      const result = await load(servers[name].url, { duration: seconds });
+      const result = await loadCreates(servers[name].url, { duration: seconds });
       if (name === stateful) statefulCreates += result["2xx"];
       results[name].push(result);
     }

@@ -86,7 +86,7 @@ const jsoncParserEsm = {
 // Chunk names change with their content: last build's would stay beside this one's and be packed.
 await rm("dist", { recursive: true, force: true });
 await build({
-  entryPoints: ["src/index.ts", "src/cli.ts", "src/msw.ts"],
+  entryPoints: ["src/index.ts", "src/cli.ts", "src/msw.ts", "src/vitest.ts"],
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -97,8 +97,8 @@ await build({
   // Less to parse at start-up; identifiers are kept so stack traces still read.
   minifyWhitespace: true,
   minifySyntax: true,
-  // The contract module is shared with whoever imports the mock; msw is the user's own, a peer.
-  external: ["@loops-contract/spec", "msw"],
+  // The contract module is shared with whoever imports the mock; msw and vitest are the user's own, peers.
+  external: ["@loops-contract/spec", "msw", "vitest"],
   // tr46 and whatwg-url require("punycode"), which Node resolves to its deprecated built-in
   // (DEP0040 on Node 22+); the trailing slash names the userland package, bundled instead.
   alias: { punycode: "punycode/" },

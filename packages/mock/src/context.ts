@@ -71,8 +71,24 @@ export interface Reply {
 /** A check: a reply ends the request there; `undefined` passes it to the next step. */
 export type Step = (context: RequestContext) => Reply | undefined;
 
+/** The engine's checks, by name, in its order: the journal says which one answered. */
+export type CheckName =
+  | "pathKnown"
+  | "withinRateLimit"
+  | "methodAllowed"
+  | "bodyWithinLimit"
+  | "preferencesDocumented"
+  | "authenticated"
+  | "controlsTakeJson"
+  | "parametersValid"
+  | "bodyValid";
+
+/** The step that answered a request: a check, a responder, or `failure` (a defect, a 500). */
+export type AnsweredBy = CheckName | Responder["name"] | "failure";
+
 /** Makes the answer for a request every check let through; the engine picks exactly one. */
 export interface Responder {
+  readonly name: "control" | "sandbox" | "prism";
   takes(context: RequestContext, target: OperationRoute): boolean;
   answer(context: RequestContext, target: OperationRoute): Reply | Promise<Reply>;
 }

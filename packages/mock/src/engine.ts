@@ -14,17 +14,35 @@ import {
   preferencesDocumented,
   withinRateLimit,
 } from "./checks.js";
-import type { Answer, ReadBody, Reply, RequestContext, RequestHead, Step } from "./context.js";
+import type {
+  Answer,
+  AnsweredBy,
+  CheckName,
+  ReadBody,
+  Reply,
+  RequestContext,
+  RequestHead,
+  Step,
+} from "./context.js";
 import { contractDocument, controlsDocument } from "./documents.js";
 import { decorated, documentedRateLimit } from "./headers.js";
 import type { InspectorAccess } from "./inspector/access.js";
 import { createInspector, type Inspector } from "./inspector.js";
+import { Journal } from "./journal.js";
+import { Outbox } from "./outbox.js";
 import { RateLimiter } from "./rate-limit.js";
 import { controlsResponder } from "./responders/controls.js";
 import { prismResponder } from "./responders/prism.js";
+import { recordControls, recordsResponder } from "./responders/records.js";
 import { sandboxResponder } from "./responders/sandbox.js";
 import { contractPathOf, controlPrefix, type Route, route } from "./routes.js";
-import { type Fixtures, Sandbox, type SandboxLimits, StoredShapeError } from "./sandbox.js";
+import {
+  defaultLimits,
+  type Fixtures,
+  Sandbox,
+  type SandboxLimits,
+  StoredShapeError,
+} from "./sandbox.js";
 import type { SendRequest } from "./webhooks/dispatcher.js";
 
 export interface MockBehaviour {
@@ -40,8 +58,10 @@ export interface MockBehaviour {
   stateless?: boolean | undefined;
   /** Start every API key as a new team: only the reserved records (the default group). */
   empty?: boolean | undefined;
-  /** Caps on the sandbox's memory: API keys kept, created records per key and resource. */
-  limits?: SandboxLimits | undefined;
+  /** Caps on memory: API keys kept, created records per key and resource, journal and outbox bytes. */
+  limits?: MockLimits | undefined;
+  /** Keep a journal of every request (default); `false` keeps none. */
+  journal?: boolean | undefined;
   /**
    * The sandbox's wall time, in milliseconds: each key's clock is this plus what it was advanced.
    * Default: the real clock. `() => Date.now()` follows `vi.setSystemTime` and fake timers.
@@ -75,8 +95,22 @@ export interface MockTransport {
   inspector?: InspectorAccess | undefined;
 }
 
-/** Sees a request's context and its answer once the answer is made: where a journal hooks in. */
-export type AnswerListener = (context: RequestContext, answer: Answer) => void;
+export interface MockLimits extends SandboxLimits {
+  /** Bytes of journal (its entries' JSON text) kept per key; past it the oldest go. */
+  journalBytes?: number | undefined;
+  /** Bytes of outbox kept per key, the same way. */
+  outboxBytes?: number | undefined;
+}
+
+/** The journal's and the outbox's default budgets per key, in bytes. */
+export const defaultRecordBytes = 512 * 1024;
+
+/** Sees a request's context, its answer and the step that made it: where the journal hooks in. */
+export type AnswerListener = (
+  context: RequestContext,
+  answer: Answer,
+  answeredBy: AnsweredBy,
+) => void;
 
 export interface MockEngine {
   /** Answers one request; never rejects. `readBody` is called once, for every request. */
@@ -93,6 +127,14 @@ export interface MockEngine {
   sandbox: Sandbox | undefined;
   /** The sandbox's inspector (`undefined` when stateless): `changed` tells its open pages. */
   inspector: Inspector | undefined;
+  /** Every request answered, per key; `undefined` with `journal: false`. */
+  journal: Journal | undefined;
+  /** Every message the sandbox sent, per key. */
+  outbox: Outbox;
+  /** The key's clock (wall time for a key the sandbox does not hold), without making the key. */
+  clockOf(key: string | undefined): number;
+  /** Ends what outlives a request (waits on the outbox): the mock is stopping. */
+  close(): void;
 }
 
 const inProcess: InspectorAccess = { reach: () => "process" };
@@ -133,8 +175,27 @@ async function contextOf(
   };
 }
 
-/** The sandbox the behaviour asks for; none when stateless. */
-function sandboxFor(behaviour: MockBehaviour, transport: MockTransport): Sandbox | undefined {
+/** The journal (unless turned off) and the outbox, within the limits' budgets. */
+function recordStores(behaviour: MockBehaviour): { journal: Journal | undefined; outbox: Outbox } {
+  const limits = behaviour.limits ?? {};
+  // Requests without a key are journalled under one more.
+  const keys = (limits.keys ?? defaultLimits.keys) + 1;
+  const journal =
+    behaviour.journal === false
+      ? undefined
+      : new Journal({ bytesPerKey: limits.journalBytes ?? defaultRecordBytes, keys });
+  return {
+    journal,
+    outbox: new Outbox({ bytesPerKey: limits.outboxBytes ?? defaultRecordBytes, keys }),
+  };
+}
+
+/** The sandbox, told to fill the outbox and to drop a key's records when it forgets the key. */
+function sandboxOf(
+  behaviour: MockBehaviour,
+  { journal, outbox }: ReturnType<typeof recordStores>,
+  transport: MockTransport,
+): Sandbox | undefined {
   if (behaviour.stateless || behaviour.static || behaviour.dynamic) return undefined;
   return new Sandbox({
     empty: behaviour.empty,
@@ -147,7 +208,74 @@ function sandboxFor(behaviour: MockBehaviour, transport: MockTransport): Sandbox
       timeout: behaviour.webhookTimeout,
       send: transport.send,
     },
+    events: {
+      sent: (key, message) => outbox.sent(key, message),
+      forgotten: (key) => {
+        journal?.records.forget(key);
+        outbox.records.forget(key);
+      },
+    },
   });
+}
+
+/** The checks, by name, in Loops' order: a request with several faults gets the first one's answer. */
+function checksOf(limiter: RateLimiter | undefined): Array<[CheckName, Step]> {
+  return [
+    ["pathKnown", pathKnown],
+    ["withinRateLimit", withinRateLimit(limiter)],
+    ["methodAllowed", methodAllowed],
+    ["bodyWithinLimit", bodyWithinLimit],
+    ["preferencesDocumented", preferencesDocumented],
+    ["authenticated", authenticated],
+    ["controlsTakeJson", controlsTakeJson],
+    ["parametersValid", parametersValid],
+    ["bodyValid", bodyValid],
+  ];
+}
+
+/**
+ * The answer to a defect of the mock itself (a stored record that no longer fits the contract
+ * among them, a body the adapter could not read); the tests keep it unreachable.
+ */
+function failure(error: unknown): Answer {
+  const message =
+    error instanceof StoredShapeError ? error.message : `The mock failed: ${String(error)}`;
+  return { status: 500, headers: {}, body: { message } };
+}
+
+/** A key's clock without making the key: the sandbox's, or the wall time when stateless. */
+function clockReader(sandbox: Sandbox | undefined, wallTime: () => number) {
+  return (key: string | undefined) =>
+    sandbox !== undefined && key !== undefined ? sandbox.clockOf(key) : wallTime();
+}
+
+/** The listener that writes every answer to the journal, on the key's clock. */
+function journalWriter(
+  journal: Journal,
+  clockOf: (key: string | undefined) => number,
+): AnswerListener {
+  // A `now` option that is no clock is already the answer's 500; the journal still keeps a time.
+  const journalTime = (key: string | undefined) => {
+    try {
+      const at = clockOf(key);
+      return Number.isFinite(at) ? at : Date.now();
+    } catch {
+      return Date.now();
+    }
+  };
+  return (context, answer, answeredBy) => {
+    // Reading the journal or the outbox is not journalled: reading never changes what it reads.
+    const target = context.route;
+    const read = context.document.kind === "controls" && target.kind === "operation";
+    if (read && recordControls.includes(target.operation.operationId)) return;
+    journal.write(context, answer, answeredBy, journalTime(context.apiKey));
+  };
+}
+
+/** The rate limiter the option asks for: none when off, the documented limit for `true`. */
+function limiterOf(rateLimit: MockBehaviour["rateLimit"]): RateLimiter | undefined {
+  if (rateLimit === undefined || rateLimit === false) return undefined;
+  return new RateLimiter(rateLimit === true ? documentedRateLimit : rateLimit);
 }
 
 /** Creates the engine at once; Prism reads the contract on `ready()` or the first answer it makes. */
@@ -155,46 +283,38 @@ export function createMockEngine(
   behaviour: MockBehaviour = {},
   transport: MockTransport = {},
 ): MockEngine {
-  const sandbox = sandboxFor(behaviour, transport);
-  const { rateLimit } = behaviour;
-  const limiter =
-    rateLimit === undefined || rateLimit === false
-      ? undefined
-      : new RateLimiter(rateLimit === true ? documentedRateLimit : rateLimit);
-  // The order of checks, as at Loops: a request with several faults gets the first one's answer.
-  const checks: Step[] = [
-    pathKnown,
-    withinRateLimit(limiter),
-    methodAllowed,
-    bodyWithinLimit,
-    preferencesDocumented,
-    authenticated,
-    controlsTakeJson,
-    parametersValid,
-    bodyValid,
-  ];
+  const stores = recordStores(behaviour);
+  const { journal, outbox } = stores;
+  const sandbox = sandboxOf(behaviour, stores, transport);
+  const limiter = limiterOf(behaviour.rateLimit);
+  const checks = checksOf(limiter);
   const prism = prismResponder(behaviour);
-  const inspector = sandbox && createInspector(sandbox, transport.inspector ?? inProcess);
+  const inspector = sandbox && createInspector(sandbox, stores, transport.inspector ?? inProcess);
   // The first that takes a request answers it: the controls theirs, the sandbox what the contract
   // declares `x-sandbox` (unless `Prefer` asks for an example), Prism the rest.
   const responders = [
     ...(inspector ? [inspector.responder] : []),
+    recordsResponder(journal, outbox),
     controlsResponder(sandbox),
     ...(sandbox ? [sandboxResponder(sandbox)] : []),
     prism,
   ];
-  const listeners: AnswerListener[] = inspector ? [inspector.onAnswer] : [];
+  const clockOf = clockReader(sandbox, behaviour.now ?? Date.now);
+  const listeners: AnswerListener[] = [
+    ...(journal === undefined ? [] : [journalWriter(journal, clockOf)]),
+    ...(inspector ? [inspector.onAnswer] : []),
+  ];
 
-  function reply(context: RequestContext): Reply | Promise<Reply> {
-    for (const check of checks) {
+  async function reply(context: RequestContext): Promise<[Reply, AnsweredBy]> {
+    for (const [name, check] of checks) {
       const refusal = check(context);
-      if (refusal !== undefined) return refusal;
+      if (refusal !== undefined) return [refusal, name];
     }
     const target = context.route;
     if (target.kind !== "operation") throw new Error(`${context.path} passed the checks unrouted`);
     const responder = responders.find((candidate) => candidate.takes(context, target));
     if (responder === undefined) throw new Error(`No responder takes ${context.path}`);
-    return responder.answer(context, target);
+    return [await responder.answer(context, target), responder.name];
   }
 
   async function respond(request: RequestHead, readBody: () => Promise<ReadBody>): Promise<Answer> {
@@ -204,18 +324,22 @@ export function createMockEngine(
     } catch {
       return { status: 400, headers: {}, body: { message: "The request URL cannot be read." } };
     }
+    let context: RequestContext;
     try {
-      const context = await contextOf(request, url, readBody);
-      const answer = decorated(context, await reply(context));
-      for (const listener of listeners) listener(context, answer);
-      return answer;
+      context = await contextOf(request, url, readBody);
     } catch (error) {
-      // Only a defect of the mock itself gets here (a stored record that no longer fits the
-      // contract among them); the tests keep it unreachable.
-      const message =
-        error instanceof StoredShapeError ? error.message : `The mock failed: ${String(error)}`;
-      return { status: 500, headers: {}, body: { message } };
+      return failure(error);
     }
+    let answer: Answer;
+    let answeredBy: AnsweredBy;
+    try {
+      const [made, by] = await reply(context);
+      [answer, answeredBy] = [decorated(context, made), by];
+    } catch (error) {
+      [answer, answeredBy] = [failure(error), "failure"];
+    }
+    for (const listener of listeners) listener(context, answer, answeredBy);
+    return answer;
   }
 
   return {
@@ -226,5 +350,9 @@ export function createMockEngine(
     rateLimit: limiter?.limit,
     sandbox,
     inspector,
+    journal,
+    outbox,
+    clockOf,
+    close: () => outbox.close(),
   };
 }

@@ -9,6 +9,8 @@ import { accessRefusal, type InspectorAccess } from "./inspector/access.js";
 import { EventHub, maxStreams } from "./inspector/events.js";
 import { KeyHandles, masked } from "./inspector/keys.js";
 import { modelOf, resourcesOf } from "./inspector/view.js";
+import type { Journal } from "./journal.js";
+import type { Outbox } from "./outbox.js";
 import type { OperationRoute } from "./routes.js";
 import type { Sandbox } from "./sandbox.js";
 
@@ -60,6 +62,12 @@ export interface Inspector {
   operations: readonly string[];
 }
 
+/** What the inspector reads beside the sandbox: the journal (unless turned off) and the outbox. */
+export interface InspectedStores {
+  journal: Journal | undefined;
+  outbox: Outbox;
+}
+
 type Handler = (context: RequestContext, target: OperationRoute) => Reply | Promise<Reply>;
 type KeyHandler = (apiKey: string, context: RequestContext) => Reply;
 
@@ -68,8 +76,16 @@ const unguarded = new Set(["inspectorFile"]);
 
 const clock = (now: number) => ({ now: new Date(now).toISOString() });
 
+/** Every key the mock has seen: the sandbox's (most recently used first), then the records'. */
+function keysOf(sandbox: Sandbox, { journal, outbox }: InspectedStores): string[] {
+  const recorded = [...(journal?.records.keys() ?? []), ...outbox.records.keys()];
+  const keys = new Set([...sandbox.keys(), ...recorded]);
+  keys.delete(null);
+  return [...keys] as string[];
+}
+
 /** The page, its files, its event stream and the keys: what holds no one key's records. */
-function pageHandlers(sandbox: Sandbox, hub: EventHub, handles: KeyHandles) {
+function pageHandlers(keys: () => string[], hub: EventHub, handles: KeyHandles) {
   return {
     inspectorPage: () => fileReply("page.html"),
     inspectorFile: (_, { pathParameters }) => fileReply(pathParameters.file ?? ""),
@@ -82,8 +98,10 @@ function pageHandlers(sandbox: Sandbox, hub: EventHub, handles: KeyHandles) {
       return { status: 200, body: undefined, headers: { "cache-control": "no-store" }, raw };
     },
     inspectorKeys: () => {
-      const keys = sandbox.keys();
-      const body = keys.map((apiKey) => ({ key: handles.handle(apiKey), masked: masked(apiKey) }));
+      const body = keys().map((apiKey) => ({
+        key: handles.handle(apiKey),
+        masked: masked(apiKey),
+      }));
       return { status: 200, body };
     },
   } satisfies Record<string, Handler>;
@@ -92,6 +110,8 @@ function pageHandlers(sandbox: Sandbox, hub: EventHub, handles: KeyHandles) {
 /** One key's panels and controls, the key named by its handle. */
 function keyHandlers(
   sandbox: Sandbox,
+  { journal, outbox }: InspectedStores,
+  keys: () => string[],
   handles: KeyHandles,
   changed: (apiKey: string, change: JsonObject) => void,
 ) {
@@ -101,7 +121,7 @@ function keyHandlers(
     (handler: KeyHandler): Handler =>
     (context, { pathParameters }) => {
       const handle = pathParameters.handle ?? "";
-      const apiKey = handles.find(sandbox.keys(), handle);
+      const apiKey = handles.find(keys(), handle);
       if (apiKey !== undefined) return handler(apiKey, context);
       const message = `No key the mock holds has the handle '${handle}'; GET /_sandbox/inspector/keys lists them.`;
       return messageReply(context, 404, message);
@@ -111,13 +131,23 @@ function keyHandlers(
       model ??= modelOf(sandbox);
       return { status: 200, body: resourcesOf(sandbox, model, apiKey) ?? [] };
     }),
+    inspectorJournal: byHandle((apiKey, context) =>
+      journal === undefined
+        ? messageReply(
+            context,
+            404,
+            "This mock keeps no journal: it was started with journal: false.",
+          )
+        : { status: 200, body: journal.read(apiKey) },
+    ),
+    inspectorOutbox: byHandle((apiKey) => ({ status: 200, body: outbox.read(apiKey) })),
     inspectorDeliveries: byHandle((apiKey) => ({
       status: 200,
       body: sandbox.webhooks.deliveries(apiKey).reverse(),
     })),
     inspectorClock: byHandle((apiKey) => ({
       status: 200,
-      body: clock(sandbox.clockOf(apiKey) ?? sandbox.now(apiKey)),
+      body: clock(sandbox.clockOf(apiKey)),
     })),
     inspectorAdvanceClock: byHandle((apiKey, context) => {
       const { milliseconds } = context.body as { milliseconds: number };
@@ -135,22 +165,32 @@ function keyHandlers(
   } satisfies Record<string, Handler>;
 }
 
-/** The inspector of a sandbox, reachable as `access` allows. */
-export function createInspector(sandbox: Sandbox, access: InspectorAccess): Inspector {
+/** The inspector of a sandbox and its records, reachable as `access` allows. */
+export function createInspector(
+  sandbox: Sandbox,
+  stores: InspectedStores,
+  access: InspectorAccess,
+): Inspector {
   const hub = new EventHub();
   const handles = new KeyHandles();
   // Every answer calls this: with no page open it costs one check, not an HMAC.
   const changed = (apiKey: string, change: JsonObject) => {
     if (hub.listened) hub.publish("change", { key: handles.handle(apiKey), ...change });
   };
-  // Deliveries change after their answer (attempts, retries on the key's clock): they say so.
+  // What changes outside an answer says so itself: a send the key's clock made due, a delivery's
+  // attempts and retries.
+  stores.outbox.records.subscribe(undefined, (event) => {
+    if (event.type === "added" && event.apiKey !== null) changed(event.apiKey, { kind: "outbox" });
+  });
   sandbox.webhooks.watch((apiKey) => changed(apiKey, { kind: "delivery" }));
+  const keys = () => keysOf(sandbox, stores);
   const handlers: Record<string, Handler> = {
-    ...pageHandlers(sandbox, hub, handles),
-    ...keyHandlers(sandbox, handles, changed),
+    ...pageHandlers(keys, hub, handles),
+    ...keyHandlers(sandbox, stores, keys, handles, changed),
   };
   return {
     responder: {
+      name: "control",
       takes: (context, { operation }) =>
         context.document.kind === "controls" && handlers[operation.operationId] !== undefined,
       answer(context, target) {

@@ -19,6 +19,7 @@ import {
 } from "@loops-contract/spec";
 import { isObject } from "@loops-contract/spec/json";
 import { fillMissingWithNull, freshId } from "./coherent.js";
+import { withoutData } from "./sizes.js";
 import {
   type SendRequest,
   type WebhookDelivery,
@@ -58,6 +59,24 @@ export interface SandboxOptions {
   now?: (() => number) | undefined;
   /** Where and how webhooks go: every key's endpoint and secret, and the adapter's sender. */
   webhooks?: (WebhookSettings & { send?: SendRequest | undefined }) | undefined;
+  /** Told what the sandbox sends and which keys it forgets: the outbox and the journal follow. */
+  events?: SandboxEvents | undefined;
+}
+
+/** A message a request sent (its operation declares `x-sandbox.outbox`), with what it acted on. */
+export interface SentMessage {
+  operation: Operation;
+  body: JsonObject;
+  /** The record the operation sent or acted on, as stored. */
+  record: JsonObject;
+  /** The key's clock, in milliseconds. */
+  at: number;
+}
+
+export interface SandboxEvents {
+  sent?(key: string, message: SentMessage): void;
+  /** A key reset or evicted; `undefined`: every key. */
+  forgotten?(key: string | undefined): void;
 }
 
 const fixtureRoom = 1_000_000;
@@ -469,14 +488,6 @@ function withFlags(stored: unknown, flags: JsonObject): JsonObject {
   return map;
 }
 
-/** A logged item with its base64 data replaced by the data's size in bytes: data is never kept. */
-function withSize(item: unknown, sizes: { dataField: string; sizeField: string }): unknown {
-  if (!isObject(item)) return item;
-  const { [sizes.dataField]: data, ...rest } = item;
-  const size = typeof data === "string" ? Buffer.from(data, "base64").byteLength : 0;
-  return { ...rest, [sizes.sizeField]: size };
-}
-
 /** The value without the custom (undeclared) fields set to `null`: `null` clears one. */
 function withoutCleared(plan: ResourcePlan, value: JsonObject): JsonObject {
   for (const [field, entry] of Object.entries(value)) {
@@ -526,6 +537,7 @@ export class Sandbox {
   readonly webhooks: WebhookDispatcher;
   /** What each change of a key's records emits, as the contract's webhooks declare it. */
   readonly emitter: WebhookEmitter;
+  readonly #events: SandboxEvents;
 
   constructor(options: SandboxOptions = {}) {
     if (contractModel === undefined) {
@@ -543,6 +555,7 @@ export class Sandbox {
       );
     }
     this.#now = options.now ?? Date.now;
+    this.#events = options.events ?? {};
     this.#examplesNow = Date.parse(this.#model.examplesNow);
     for (const [name, rules] of Object.entries(this.#model.resources)) {
       const actions: SandboxAction[] = ["read", "find", "list"];
@@ -781,6 +794,11 @@ export class Sandbox {
     return this.#wallTime() + this.#state(key).offset;
   }
 
+  /** The key's clock without making the key: wall time for a key the sandbox does not hold. */
+  clockOf(key: string): number {
+    return this.#wallTime() + (this.#keys.get(key)?.offset ?? 0);
+  }
+
   /** The wall time the `now` option gives, checked: a clock that is no time is the caller's fault. */
   #wallTime(): number {
     const now = this.#now();
@@ -809,6 +827,7 @@ export class Sandbox {
   reset(key?: string): number {
     this.scheduler.clear(key);
     this.webhooks.forget(key);
+    this.#events.forgotten?.(key);
     if (key !== undefined) return Number(this.#keys.delete(key));
     const forgotten = this.#keys.size;
     this.#keys.clear();
@@ -840,12 +859,6 @@ export class Sandbox {
   /** The keys held, most recently used first. Reading them makes no key and moves none. */
   keys(): string[] {
     return [...this.#keys.keys()].reverse();
-  }
-
-  /** A held key's clock, as `now` reads it; `undefined` for a key the sandbox does not hold. */
-  clockOf(key: string): number | undefined {
-    const state = this.#keys.get(key);
-    return state === undefined ? undefined : this.#wallTime() + state.offset;
   }
 
   /** Each resource of the model, with the pointer of its record's schema (its read answer's). */
@@ -1428,16 +1441,19 @@ export class Sandbox {
       at: new Date(now).toISOString(),
       recordId: value[plan.idField] ?? null,
     };
+    const body = withoutData(call.operation, call.body) as JsonObject;
     for (const field of logged) {
-      if (call.body[field] !== undefined) entry[field] = structuredClone(call.body[field]);
-    }
-    const sizes = call.operation.sandbox?.logSizes;
-    const items = sizes === undefined ? undefined : entry[sizes.field];
-    if (sizes !== undefined && Array.isArray(items)) {
-      entry[sizes.field] = items.map((item) => withSize(item, sizes));
+      if (body[field] !== undefined) entry[field] = structuredClone(body[field]);
     }
     state.log.push(entry);
     if (state.log.length > this.#limits.recordsPerKey) state.log.shift();
+  }
+
+  /** A request whose operation declares `outbox` sent a message: the outbox is told. */
+  #sent(call: SandboxCall, record: JsonObject, now: number): void {
+    if (call.operation.sandbox?.outbox === undefined || this.#events.sent === undefined) return;
+    const body = isObject(call.body) ? call.body : {};
+    this.#events.sent(call.key, { operation: call.operation, body, record, at: now });
   }
 
   /** The operation's declared `answer` example with the record's id, or else the record. */
@@ -1528,6 +1544,7 @@ export class Sandbox {
       this.#ensureRecord(this.#plan(audience.resource), state, call.key, audience.field, body, now);
     }
     this.#record(plan, state, call, record.value, now);
+    this.#sent(call, record.value, now);
     // The send's webhooks are about the audience's record it went to: none for an address no
     // record has (sandbox: Loops does not say what it sends then).
     const recipient =
@@ -1695,6 +1712,7 @@ export class Sandbox {
     const value = this.#example(call, declared?.answer ?? "", record.value.id);
     const result = this.#success(call.operation, value);
     spend?.();
+    this.#sent(call, record.value, now);
     return result;
   }
 

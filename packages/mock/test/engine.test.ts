@@ -6,6 +6,7 @@ import type { ReadBody } from "../src/context.js";
 import { controlsDocument } from "../src/documents.js";
 import { createMockEngine } from "../src/engine.js";
 import { controlHandlers } from "../src/responders/controls.js";
+import { recordControls } from "../src/responders/records.js";
 import { concretePath } from "./support/requests.js";
 
 const creates = operations.find(
@@ -83,6 +84,7 @@ describe("the controls", () => {
     const document = await controlsDocument();
     const documented = document.operations.map((operation) => operation.operationId).sort();
     const inspector = createMockEngine().inspector?.operations ?? [];
-    expect([...Object.keys(controlHandlers), ...inspector].sort()).toEqual(documented);
+    const handled = [...Object.keys(controlHandlers), ...recordControls, ...inspector];
+    expect(handled.sort()).toEqual(documented);
   });
 });

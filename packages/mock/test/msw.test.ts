@@ -93,3 +93,20 @@ test("each handler's reset(), the hook msw 3 calls on server.resetHandlers(), re
   (handlers.at(-1) as unknown as { reset(): void }).reset();
   expect((await read()).status).toBe(404);
 });
+
+test("the handlers keep the journal and the outbox, and waitFor hears a send made after it", async () => {
+  const key = freshKey();
+  const send = operations.find((operation) => operation.sandbox?.outbox?.kind === "transactional");
+  const welcome = send?.requestBody?.examples[0]?.value as Record<string, unknown>;
+  const sent = handlers.waitFor(key, { to: "msw@example.com" });
+  await fetch(`${productionUrl}${send?.path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ ...welcome, email: "msw@example.com" }),
+  });
+  expect((await sent).operationId).toBe(send?.operationId);
+  expect(handlers.outbox(key)).toHaveLength(1);
+  expect(handlers.journal(key)).toEqual([
+    expect.objectContaining({ operationId: send?.operationId, status: 200, answeredBy: "sandbox" }),
+  ]);
+});

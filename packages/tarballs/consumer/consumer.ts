@@ -5,7 +5,8 @@
 import { createLoopsClient, NotFoundError } from "@loops-contract/client";
 import { checkResponse, type ResponseDrift } from "@loops-contract/client/validation";
 import { type DriftReport, runDriftCheck } from "@loops-contract/drift";
-import { createMockFetch, startMock } from "@loops-contract/mock";
+import { connectMock, createMockFetch, startMock } from "@loops-contract/mock";
+import { loopsMatchers } from "@loops-contract/mock/vitest";
 import { getOperation, operations } from "@loops-contract/spec";
 
 export async function createAndReadBack(name: string): Promise<string> {
@@ -51,4 +52,13 @@ export function operationIds(): string[] {
   // @ts-expect-error: an operation's method is a lower-case HTTP method.
   const method: "FETCH" = create.method;
   return [method, ...operations.map((operation) => operation.operationId)];
+}
+
+export async function waitedFor(url: string): Promise<string[]> {
+  const remote = connectMock(url);
+  // @ts-expect-error: a recipient is an address, a string.
+  await remote.waitFor("test", { to: 42 });
+  // @ts-expect-error: the matchers are functions.
+  const matcher: string = loopsMatchers.toHaveSent;
+  return [matcher, ...(await remote.waitFor("test", { kind: "preview" })).to];
 }

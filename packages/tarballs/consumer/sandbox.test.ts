@@ -1,9 +1,12 @@
 // The consumer's own test suite, run by its own vitest: the installed mock three ways (over HTTP,
 // as a fetch, under MSW), each with the installed client and with the official `loops` SDK. Each
 // creates a campaign and reads it back by its id: the same name means the sandbox remembered it.
+// Over HTTP, what a send put in the outbox is read from another handle (connectMock), waited
+// for and asserted with the `./vitest` matchers.
 import { createLoopsClient } from "@loops-contract/client";
-import { createMockFetch, startMock } from "@loops-contract/mock";
+import { connectMock, createMockFetch, startMock } from "@loops-contract/mock";
 import { loopsHandlers } from "@loops-contract/mock/msw";
+import "@loops-contract/mock/vitest";
 import { LoopsClient } from "loops";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -34,6 +37,20 @@ describe("over HTTP: startMock()", () => {
     const sdk = new LoopsClient(apiKey);
     sdk.apiRoot = `${mock.url}/`;
     return expectSdkRemembers(sdk, "over HTTP, loops SDK");
+  });
+
+  test("the outbox: waitFor on connectMock, then the matchers", async () => {
+    const remote = connectMock(mock.url);
+    const loops = createLoopsClient({ apiKey, baseUrl: mock.url });
+    const sent = remote.waitFor(apiKey, { kind: "transactional", to: "grace@example.com" });
+    await loops.transactional.send({
+      transactionalId: "clfq6dinn000yl70fgwwyp82l",
+      email: "grace@example.com",
+      dataVariables: { firstName: "Grace", confirmationUrl: "https://example.com/confirm/1" },
+    });
+    expect((await sent).dataVariables).toMatchObject({ firstName: "Grace" });
+    await expect(remote).toHaveSent(apiKey, { to: "grace@example.com" });
+    await expect(mock).toHaveReceived(apiKey, "sendTransactionalEmail", { status: 200, times: 1 });
   });
 });
 

@@ -2,6 +2,7 @@
 import { readLimit } from "../checks.js";
 import type { Answer, ReadBody } from "../context.js";
 import { createMockEngine, type MockBehaviour, type MockEngine } from "../engine.js";
+import { type MockRecords, recordsOf } from "../records.js";
 import { servesPath } from "../routes.js";
 import { controlsOf, type SandboxControls } from "../sandbox.js";
 
@@ -46,7 +47,7 @@ export async function fetchAnswer(engine: MockEngine, request: Request): Promise
   return toResponse(await engine.respond(request, () => readBody(request)));
 }
 
-export interface MockFetch extends SandboxControls {
+export interface MockFetch extends SandboxControls, MockRecords {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
@@ -71,5 +72,5 @@ export async function createMockFetch(options: MockBehaviour = {}): Promise<Mock
     }
     return fetchAnswer(engine, request);
   };
-  return Object.assign(mockFetch, controlsOf(engine.sandbox));
+  return Object.assign(mockFetch, controlsOf(engine.sandbox), recordsOf(engine));
 }

@@ -4,11 +4,12 @@
 import { contract, type JsonObject, operations } from "@loops-contract/spec";
 import { bypass, http, type RequestHandler } from "msw";
 import { createMockEngine, type MockBehaviour } from "../engine.js";
+import { type MockRecords, recordsOf } from "../records.js";
 import { controlPrefix } from "../routes.js";
 import { controlsOf, type SandboxControls } from "../sandbox.js";
 import { fetchAnswer } from "./fetch.js";
 
-export type LoopsHandlers = RequestHandler[] & SandboxControls;
+export type LoopsHandlers = RequestHandler[] & SandboxControls & MockRecords;
 
 /** `{campaignId}` as MSW's path syntax writes it, `:campaignId`. */
 function mswPath(path: string): string {
@@ -51,5 +52,5 @@ export function loopsHandlers(options: MockBehaviour = {}): LoopsHandlers {
       http.all(`${server}${controlPrefix}*`, answer),
     ])
     .map((handler) => resettingSandbox(handler, resetSandbox));
-  return Object.assign(handlers, controlsOf(engine.sandbox));
+  return Object.assign(handlers, controlsOf(engine.sandbox), recordsOf(engine));
 }

@@ -13,6 +13,7 @@ import {
   minimumTokenLength,
   type Reach,
 } from "../inspector/access.js";
+import { type MockRecords, recordsOf } from "../records.js";
 import { controlsOf, type SandboxControls } from "../sandbox.js";
 
 interface MockHandler {
@@ -164,7 +165,7 @@ function checkedToken(token: unknown): string | undefined {
   return token;
 }
 
-export interface RunningMock extends SandboxControls {
+export interface RunningMock extends SandboxControls, MockRecords {
   /** The mock's base URL, e.g. http://127.0.0.1:4010. */
   url: string;
   port: number;
@@ -208,12 +209,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     rateLimit: engine.rateLimit,
     stateful: engine.sandbox !== undefined,
     ...controlsOf(engine.sandbox),
+    ...recordsOf(engine),
     stop() {
       stopping ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-        // A restart starts every key from its seed, and so does a stop.
+        // A restart starts every key from its seed, and so does a stop; no wait outlives it.
         engine.sandbox?.reset();
+        engine.close();
       });
       return stopping;
     },

@@ -49,6 +49,7 @@ export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
 
 export function controlsResponder(sandbox: Sandbox | undefined): Responder {
   return {
+    name: "control",
     takes: (context) => context.document.kind === "controls",
     async answer(context, { operation }) {
       if (sandbox === undefined) {

@@ -178,5 +178,5 @@ export function prismResponder(behaviour: MockBehaviour): PrismResponder {
     return replyOf(behaviour, context, target, result.right.output);
   }
 
-  return { takes: (context) => context.document.kind === "contract", answer, load };
+  return { name: "prism", takes: (context) => context.document.kind === "contract", answer, load };
 }

@@ -5,6 +5,7 @@ import type { Sandbox } from "../sandbox.js";
 
 export function sandboxResponder(sandbox: Sandbox): Responder {
   return {
+    name: "sandbox",
     takes: (context, { operation }) => {
       const { code, example, dynamic } = context.preferences;
       return (

@@ -105,3 +105,19 @@ export function seededIds(resource: string): string[] {
 }
 
 export const [seededListId = "", otherSeededListId = ""] = seededIds("mailingList");
+
+/** A transactional send's body, as the contract's examples write it. */
+export interface SendBody {
+  transactionalId: string;
+  email: string;
+  dataVariables: Record<string, unknown>;
+  attachments?: Array<{ filename: string; contentType: string; data: string }>;
+}
+
+/** The send's request example that carries an attachment. */
+export function exampleWithAttachment(send: Operation | undefined): Required<SendBody> {
+  const bodies = (send?.requestBody?.examples ?? []).map((example) => example.value as SendBody);
+  const found = bodies.find((body) => body.attachments !== undefined);
+  if (found === undefined) throw new Error("No send example carries an attachment");
+  return found as Required<SendBody>;
+}
