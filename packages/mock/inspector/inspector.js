@@ -65,8 +65,13 @@ function el(tag, attributes = {}, ...children) {
  * A value as its JSON type shows it: objects and arrays as their JSON source, null marked, and a
  * long or multi-line string (a message's content) as its source, whitespace kept.
  */
-function valueNode(value) {
+function valueNode(value, depth = 0) {
   if (value === null || value === undefined) return el("span", { class: "null" }, "null");
+  if (value === "") return el("span", { class: "null" }, '""');
+  // An object's fields one by one (a message inside an outbox entry shows its content as source).
+  if (isPlainObject(value) && depth < 2 && Object.keys(value).length > 0) {
+    return fieldList(value, [], depth + 1);
+  }
   if (typeof value === "object") return el("pre", {}, JSON.stringify(value, null, 2));
   if (typeof value === "string" && (value.includes("\n") || value.length > 120)) {
     return el("pre", {}, value);
@@ -74,8 +79,11 @@ function valueNode(value) {
   return el("span", { class: typeof value === "string" ? "" : "mono" }, String(value));
 }
 
+const isPlainObject = (value) =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** A record's fields: the schema's first, in its order, then any it does not declare. */
-function fieldList(record, fields) {
+function fieldList(record, fields, depth = 0) {
   const declared = fields.map((field) => field.name);
   const names = [...declared, ...Object.keys(record).filter((name) => !declared.includes(name))];
   const list = el("dl");
@@ -85,7 +93,7 @@ function fieldList(record, fields) {
     const title = field ? [field.types.join(" | "), field.description].filter(Boolean) : [];
     list.append(
       el("dt", { title: title.join(" — ") || undefined }, name),
-      el("dd", {}, valueNode(record[name])),
+      el("dd", {}, valueNode(record[name], depth)),
     );
   }
   return list;
@@ -160,6 +168,24 @@ function entriesPanel(id, title, summaryOf) {
 /** The panels, each reading one endpoint for the chosen key. */
 const panels = [
   {
+    path: (key) => `keys/${key}/outbox`,
+    render: entriesPanel("outbox", "outbox", (entry) => [
+      entry.at,
+      entry.kind,
+      entry.to.join(", "),
+    ]),
+  },
+  {
+    path: (key) => `keys/${key}/journal`,
+    render: entriesPanel("journal", "journal", (entry) => [
+      entry.at,
+      entry.method,
+      entry.path,
+      String(entry.status),
+      entry.operationId ?? "no operation",
+    ]),
+  },
+  {
     path: (key) => `keys/${key}/deliveries`,
     render: entriesPanel("deliveries", "webhook deliveries", (delivery) => [
       delivery.emittedAt,
@@ -171,6 +197,17 @@ const panels = [
   { path: (key) => `keys/${key}/resources`, render: renderResources },
 ];
 
+/** One panel's sections; a panel that cannot be read (no journal kept) says why in its place. */
+async function readPanel(panel, key) {
+  const path = panel.path(key);
+  try {
+    return panel.render(await control(path));
+  } catch (error) {
+    const id = path.split("/").at(-1);
+    return [{ id, title: id, count: "", nodes: [el("p", { class: "none" }, error.message)] }];
+  }
+}
+
 function showError(error) {
   const box = byId("error");
   box.hidden = error === undefined;
@@ -181,7 +218,7 @@ async function refreshPanels() {
   const key = state.key;
   if (key === undefined) return;
   const [sections, clock] = await Promise.all([
-    Promise.all(panels.map(async (panel) => panel.render(await control(panel.path(key))))),
+    Promise.all(panels.map((panel) => readPanel(panel, key))),
     control(`keys/${key}/clock`),
   ]);
   if (key !== state.key) return;

@@ -14,8 +14,11 @@ const examplesNow = Date.parse("2026-04-02T09:00:00.000Z");
 const apiKey = "inspector-walk-key-0001";
 const hostile = `<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">`;
 const day = 86_400_000;
+const message = `<Paragraph>Hello</Paragraph>\n<script>window.pwned = 3</script>`;
 
 let mock: RunningMock;
+/** The record the first test created through the API. */
+let created: JsonObject;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -77,8 +80,9 @@ test("data created through the API appears without a reload, as text", async () 
   await page.getByText("live", { exact: true }).waitFor();
   await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
   const { operation, body } = createWith(hostile);
-  const created = await api("POST", operation.path, body);
-  expect(created.status).toBeLessThan(300);
+  const answer = await api("POST", operation.path, body);
+  expect(answer.status).toBeLessThan(300);
+  created = answer.body;
   // The key, masked, and the record's panel arrive by the event stream.
   await page.getByRole("button", { name: "insp…0001" }).waitFor();
   const entry = page.locator("details.entry", { hasText: hostile }).first();
@@ -92,6 +96,43 @@ test("data created through the API appears without a reload, as text", async () 
   expect(inert).toEqual({ pwned: undefined, loadedOnce: true, injected: 0 });
 });
 
+/** The operation the contract declares for a resource and action. */
+const declared = (resource: string, action: string) =>
+  operations.find(
+    (operation) => operation.sandbox?.resource === resource && operation.sandbox.action === action,
+  ) as Operation;
+
+test("a preview sent through the API is in the outbox, subject and message as source, and in the journal", async () => {
+  const messageId = String(created.emailMessageId);
+  const update = declared("emailMessage", "update");
+  const updated = await api("POST", update.path.replace(/\{[^}]+\}/, messageId), {
+    subject: hostile,
+    lmx: message,
+  });
+  expect(updated.status).toBe(200);
+  const preview = operations.find(
+    (operation) => operation.sandbox?.outbox?.kind === "preview",
+  ) as Operation;
+  const path = preview.path.replace(/\{[^}]+\}/, messageId);
+  expect((await api("POST", path, preview.requestBody?.examples[0]?.value)).status).toBe(200);
+  const entry = page.locator("#panel-outbox details.entry").first();
+  await entry.locator("summary", { hasText: "preview" }).click();
+  await entry.locator("dd", { hasText: hostile }).first().waitFor();
+  await expect(
+    entry.locator("pre", { hasText: "<script>window.pwned = 3</script>" }).count(),
+  ).resolves.toBe(1);
+  await page.locator("#panel-journal details.entry summary", { hasText: path }).first().waitFor();
+  const inert = await page.evaluate(() => ({
+    pwned: (window as { pwned?: number }).pwned,
+    injected: document.querySelectorAll("main script, main img").length,
+  }));
+  expect(inert).toEqual({ pwned: undefined, injected: 0 });
+  mkdirSync(results, { recursive: true });
+  await page.screenshot({ path: `${results}inspector.png` });
+  const readme = process.env.INSPECTOR_SCREENSHOT;
+  if (readme) copyFileSync(`${results}inspector.png`, readme);
+});
+
 test("a webhook sent through the API appears among the deliveries, its body as source", async () => {
   const sent = await api("POST", "/_sandbox/webhooks/trigger", { event: "testingTestEvent" });
   expect(sent.status).toBe(200);
@@ -101,10 +142,6 @@ test("a webhook sent through the API appears among the deliveries, its body as s
   });
   await entry.locator("summary", { hasText: "delivered" }).click();
   await entry.locator("dd", { hasText: String(delivery.body) }).waitFor();
-  mkdirSync(results, { recursive: true });
-  await page.screenshot({ path: `${results}inspector.png` });
-  const readme = process.env.INSPECTOR_SCREENSHOT;
-  if (readme) copyFileSync(`${results}inspector.png`, readme);
 });
 
 test("the clock moves a day from the page, as the key's clock reads over the API", async () => {
