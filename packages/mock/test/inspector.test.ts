@@ -3,7 +3,7 @@
 // own process. The walk in a real browser is inspector.browser.test.ts.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { type JsonObject, sandboxModel } from "@loops-contract/spec";
+import { type JsonObject, type Operation, operations, sandboxModel } from "@loops-contract/spec";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMockFetch, type MockFetch, type RunningMock, startMock } from "../dist/index.js";
 import { accessRefusal, isLoopbackAddress, type Reach } from "../src/inspector/access.js";
@@ -198,6 +198,34 @@ describe("its event stream", () => {
     stopListening();
     const deliveries = (await (await inspect(`/keys/${handle}/deliveries`)).json()) as JsonObject[];
     expect(deliveries.map((delivery) => delivery.id)).toEqual([second?.id, first?.id]);
+  });
+
+  test("a message sent is heard as 'outbox'; the key's journal and outbox read as in code", async () => {
+    const key = freshKey();
+    const create = operations.find(
+      (operation) => operation.operationId === "createCampaign",
+    ) as Operation;
+    const campaign = (await (
+      await send(key, "POST", create.path, { name: "Heard" })
+    ).json()) as JsonObject;
+    const handle = await handleOf(key);
+    const events = await inspect("/events");
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    const preview = operations.find(
+      (operation) => operation.sandbox?.outbox !== undefined && operation.pathParameters.length > 0,
+    ) as Operation;
+    const path = preview.path.replace(/\{[^}]+\}/, String(campaign.emailMessageId));
+    expect((await send(key, "POST", path, preview.requestBody?.examples[0]?.value)).status).toBe(
+      200,
+    );
+    const heard = new TextDecoder().decode((await reader.read()).value);
+    expect(heard).toContain(JSON.stringify({ key: handle, kind: "outbox" }));
+    await reader.cancel();
+    const read = async (panel: string) => (await inspect(`/keys/${handle}/${panel}`)).json();
+    expect(await read("outbox")).toEqual(inProcess.outbox(key));
+    expect(await read("journal")).toEqual(inProcess.journal(key));
+    expect(inProcess.outbox(key)).toHaveLength(1);
   });
 
   test("at most 32 streams at once; one more is a 503", async () => {
