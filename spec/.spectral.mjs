@@ -13,7 +13,12 @@ import sandboxReferences from "./functions/sandboxReferences.js";
 import uniqueSdkMethods from "./functions/uniqueSdkMethods.js";
 import sandboxVocabulary from "./sandbox-vocabulary.schema.mjs";
 
+// The operations the client calls. The rules about calling the API (client method, retries,
+// rate limits, 400s, closed bodies, the sandbox) look at these only: a webhook (`$.webhooks`) is a
+// request Loops sends to the application, which those promises do not fit; its own rules are below.
 const operations = "$.paths[*][get,put,post,delete,patch,options,head,trace]";
+const webhookPosts = "$.webhooks[*].post";
+const webhookHeaders = ["webhook-id", "webhook-timestamp", "webhook-signature"];
 
 export default {
   extends: [oas, owasp],
@@ -47,6 +52,7 @@ export default {
       severity: "error",
       // The exception: a 401 or 429 whose body Loops does not document (`UndocumentedError`, with
       // nothing required) for the application endpoints, so a real answer is never flagged.
+      // Not webhooks: their answers are the application's, any 2xx or anything else.
       given:
         "$.paths[*][*].responses[?(@property.match(/^[45]/) && @property != '405' && !((@property == '401' || @property == '429') && @.content && @.content['application/json'] && @.content['application/json'].schema && @.content['application/json'].schema.title == 'UndocumentedError'))]",
       then: {
@@ -86,7 +92,7 @@ export default {
       description: "Every operation documents 429, since every endpoint is rate limited.",
       message: "Operation has no 429 response.",
       severity: "error",
-      given: operations,
+      given: operations, // Not webhooks: Loops sends them, at most 10 a second, and gets no 429.
       then: { field: "responses.429", function: truthy },
     },
 
@@ -95,7 +101,7 @@ export default {
         "Every operation that takes input (parameters or a body) documents the 400 that refuses it.",
       message: "Operation takes input but documents no 400.",
       severity: "error",
-      given: operations,
+      given: operations, // Not webhooks: what an application answers a bad delivery is its own.
       then: {
         function: schema,
         functionOptions: {
@@ -113,7 +119,7 @@ export default {
       message:
         "Response {{property}} must declare x-ratelimit-limit and x-ratelimit-remaining: {{error}}",
       severity: "error",
-      given: "$.paths[*][*].responses[*]",
+      given: "$.paths[*][*].responses[*]", // Not webhooks: an application's answer has no rate limit.
       then: {
         function: schema,
         functionOptions: {
@@ -143,7 +149,7 @@ export default {
       message:
         "Request body schema must set `additionalProperties: false` (or to custom property values: string, number, boolean, null): {{error}}",
       severity: "error",
-      given: "$.paths[*][*].requestBody.content[*].schema",
+      given: "$.paths[*][*].requestBody.content[*].schema", // Not webhooks: payloads stay open (loops-open-webhook-payload).
       then: {
         function: schema,
         functionOptions: {
@@ -174,7 +180,11 @@ export default {
       description: "Every request and response body has at least one named example.",
       message: "Body has no named `examples`.",
       severity: "error",
-      given: ["$.paths[*][*].requestBody.content[*]", "$.paths[*][*].responses[*].content[*]"],
+      given: [
+        "$.paths[*][*].requestBody.content[*]",
+        "$.paths[*][*].responses[*].content[*]",
+        "$.webhooks[*][*].requestBody.content[*]",
+      ],
       then: { field: "examples", function: truthy },
     },
 
@@ -204,7 +214,7 @@ export default {
       message:
         "Operation needs `x-sdk-method: <namespace>.<method>` (camelCase, e.g. campaigns.create): {{error}}",
       severity: "error",
-      given: operations,
+      given: operations, // Not webhooks: the client calls none.
       then: {
         field: "x-sdk-method",
         function: pattern,
@@ -216,7 +226,7 @@ export default {
       description: "Every operation names its client method.",
       message: "Operation has no `x-sdk-method`.",
       severity: "error",
-      given: operations,
+      given: operations, // Not webhooks: the client calls none.
       then: { field: "x-sdk-method", function: truthy },
     },
 
@@ -224,7 +234,7 @@ export default {
       description: "No two operations share a client method name.",
       message: "{{error}}",
       severity: "error",
-      given: "$.paths",
+      given: "$.paths", // Not webhooks: they have no client method.
       then: { function: uniqueSdkMethods },
     },
 
@@ -233,7 +243,7 @@ export default {
         "Every operation says whether repeating it is safe (`x-idempotent`), which decides what the client retries.",
       message: "Operation needs `x-idempotent: true` or `false`: {{error}}",
       severity: "error",
-      given: operations,
+      given: operations, // Not webhooks: the client retries none; `webhook-id` deduplicates Loops' retries.
       then: {
         function: schema,
         functionOptions: {
@@ -251,7 +261,7 @@ export default {
         "`x-idempotency-key` names a header parameter of its operation, which the client fills with one key per call.",
       message: "{{error}}",
       severity: "error",
-      given: "$.paths[*]",
+      given: "$.paths[*]", // Not webhooks: no client fills their headers.
       then: { function: idempotencyKeyHeader },
     },
 
@@ -260,8 +270,54 @@ export default {
         "`x-exactly-one-of` names two or more optional parameters of its operation, of which a request sends exactly one.",
       message: "{{error}}",
       severity: "error",
-      given: "$.paths[*]",
+      given: "$.paths[*]", // Not webhooks: they take no parameters of the caller's choosing.
       then: { function: exactlyOneOfParameters },
+    },
+
+    "loops-webhook-headers": {
+      description:
+        "Every webhook declares the three headers Loops signs it with, required, and no security scheme (Loops has none on them).",
+      message:
+        "Webhook needs required header parameters webhook-id, webhook-timestamp, webhook-signature and `security: []`: {{error}}",
+      severity: "error",
+      given: webhookPosts,
+      then: {
+        function: schema,
+        functionOptions: {
+          schema: {
+            type: "object",
+            required: ["parameters", "security"],
+            properties: {
+              security: { const: [] },
+              parameters: {
+                allOf: webhookHeaders.map((name) => ({
+                  contains: {
+                    type: "object",
+                    required: ["name", "in", "required"],
+                    properties: {
+                      name: { const: name },
+                      in: { const: "header" },
+                      required: { const: true },
+                    },
+                  },
+                })),
+              },
+            },
+          },
+        },
+      },
+    },
+
+    "loops-open-webhook-payload": {
+      description:
+        "Webhook payloads stay open: Loops may add fields, and a receiver that validates must not refuse them.",
+      message: "A webhook payload schema must not close itself with `{{property}}: false`.",
+      severity: "error",
+      given: [
+        "$.webhooks[*][*].requestBody.content[*].schema..additionalProperties",
+        "$.webhooks[*][*].requestBody.content[*].schema..unevaluatedProperties",
+      ],
+      then: { function: schema, functionOptions: { schema: { not: { const: false } } } },
     },
 
     // The two sandbox extensions have one schema, sandbox-vocabulary.schema.mjs; each rule adds
@@ -272,7 +328,7 @@ export default {
       message:
         "Operation needs `x-sandbox: { resource, action }`, or `x-sandbox: false` for one answered from its examples (SANDBOX.md): {{error}}",
       severity: "error",
-      given: operations,
+      given: operations, // Not webhooks: what emits one is not an action on a resource.
       then: {
         function: schema,
         functionOptions: { schema: { ...sandboxVocabulary, required: ["x-sandbox"] } },

@@ -1,8 +1,8 @@
 // The bundled contract, read once, for every package that needs to know what the contract says:
-// its operations (with their parameters, bodies, responses and examples) and one JSON Schema 2020-12
-// validator with the whole document loaded. This is the only `$ref` resolver in the repository and,
-// with ./ajv.js, the only ajv set-up: the client's generator, the mock, the contract tests and the
-// docs all read the contract through it.
+// its operations (with their parameters, bodies, responses and examples), its webhooks, and one
+// JSON Schema 2020-12 validator with the whole document loaded. This is the only `$ref` resolver
+// in the repository and, with ./ajv.js, the only ajv set-up: the client's generator, the mock, the
+// contract tests and the docs all read the contract through it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -500,6 +500,85 @@ export function operationsOf(document: JsonObject): Operation[] {
 
 /** Every operation of the contract, in the bundle's order. */
 export const operations: readonly Operation[] = operationsOf(contract);
+
+export interface Webhook {
+  /** Its key under the document's `webhooks`, Loops' name for it: `contactCreated`. */
+  key: string;
+  /** The `eventName` its payload always carries (the schema's `const`): `contact.created`. */
+  eventName: string;
+  summary: string;
+  description: string;
+  /** JSON pointer to its `post` in the bundle. */
+  pointer: string;
+  /**
+   * The payload schema, its own `$ref` followed; the `$ref`s inside it stay (validate a payload
+   * with `validatorAt(schemaPointer)`).
+   */
+  schema: JsonObject;
+  /** JSON pointer to the payload schema in the bundle, for `validatorAt`. */
+  schemaPointer: string;
+  /** The payload's named examples: name -> value. */
+  examples: Record<string, unknown>;
+  /** The names of the headers every delivery carries (its required header parameters). */
+  headers: string[];
+  /** Its `x-sandbox`: which state change of the mock's sandbox emits it; `undefined` without one. */
+  sandbox: JsonObject | undefined;
+}
+
+/** The `const` of `eventName` in a payload schema, looked for through its `allOf`. */
+function eventNameOf(document: JsonObject, schemaPointer: string): string | undefined {
+  const { pointer, node } = resolve(schemaPointer, document);
+  const properties = isObject(node.properties) ? node.properties : {};
+  const eventName = isObject(properties.eventName) ? properties.eventName.const : undefined;
+  if (typeof eventName === "string") return eventName;
+  const parts = Array.isArray(node.allOf) ? node.allOf : [];
+  for (let index = 0; index < parts.length; index += 1) {
+    const found = eventNameOf(document, `${pointer}/allOf/${index}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Every webhook of an OpenAPI 3.1 document (its root `webhooks`: one path item with one `post`
+ * each), in its order. Pointers are the document's, as `operationsOf` gives them.
+ */
+export function webhooksOf(document: JsonObject): Webhook[] {
+  const map = isObject(document.webhooks) ? document.webhooks : {};
+  return Object.keys(map).map((key) => {
+    const pathItem = resolve(`/webhooks/${escapePointer(key)}`, document);
+    const raw = pathItem.node.post;
+    if (!isObject(raw)) throw new ContractError(`Webhook ${key} has no post`);
+    const pointer = `${pathItem.pointer}/post`;
+    const requestBody = isObject(raw.requestBody)
+      ? resolve(`${pointer}/requestBody`, document)
+      : undefined;
+    const body = requestBody && jsonBody(document, requestBody.pointer, requestBody.node);
+    if (!body) throw new ContractError(`Webhook ${key} has no application/json body`);
+    const eventName = eventNameOf(document, body.schemaPointer);
+    if (eventName === undefined) {
+      throw new ContractError(`Webhook ${key}'s payload schema fixes no eventName (const)`);
+    }
+    const sandbox = raw["x-sandbox"];
+    return {
+      key,
+      eventName,
+      summary: String(raw.summary ?? ""),
+      description: String(raw.description ?? ""),
+      pointer,
+      schema: resolve(body.schemaPointer, document).node,
+      schemaPointer: body.schemaPointer,
+      examples: Object.fromEntries(body.examples.map(({ name, value }) => [name, value])),
+      headers: parametersOf(document, pathItem.pointer, pointer)
+        .filter((parameter) => parameter.in === "header" && parameter.required)
+        .map((parameter) => parameter.name),
+      sandbox: isObject(sandbox) ? sandbox : undefined,
+    };
+  });
+}
+
+/** Every webhook of the contract, in the bundle's order. */
+export const webhooks: readonly Webhook[] = webhooksOf(contract);
 
 /**
  * The contract's `x-sandbox-model`, if it has one, checked against the vocabulary on load; Spectral

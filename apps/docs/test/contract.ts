@@ -1,9 +1,9 @@
 // The bundled contract, read through the spec module, the way the docs show it: what a reader must
 // find on the page for each operation.
-import { type Operation, resolve } from "@loops-contract/spec";
+import { type Operation, resolve, type Webhook } from "@loops-contract/spec";
 import { escapePointer, isObject } from "@loops-contract/spec/json";
 
-export { operations } from "@loops-contract/spec";
+export { operations, webhooks } from "@loops-contract/spec";
 
 /** Every property name the schema at `pointer` can hold, through references, compositions and array items. */
 export function fieldNames(pointer: string, seen = new Set<string>()): Set<string> {
@@ -67,6 +67,11 @@ export function requestFields(operation: Operation): Set<string> {
     ...headerParameters(operation),
     ...(operation.requestBody ? fieldNames(operation.requestBody.schemaPointer) : []),
   ]);
+}
+
+/** What a webhook's request section lists: its headers, then its payload's fields. */
+export function webhookFields(webhook: Webhook): Set<string> {
+  return new Set([...webhook.headers, ...fieldNames(webhook.schemaPointer)]);
 }
 
 export interface CodeSample {

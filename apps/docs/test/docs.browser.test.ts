@@ -1,6 +1,7 @@
 // Opens the served docs in the system's Chromium and checks that what a reader needs is on the page
-// for every operation of the contract, reached the way a reader reaches it: sidebar, tabs, "Show
-// properties" and variant switches. What to look for comes from the bundle, through the spec module.
+// for every operation and webhook of the contract, reached the way a reader reaches it: sidebar,
+// tabs, "Show properties" and variant switches. What to look for comes from the bundle, through the
+// spec module.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Operation, resolve } from "@loops-contract/spec";
@@ -8,7 +9,15 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../scripts/browser.mjs";
 import { serveDocs } from "../scripts/serve.mjs";
-import { codeSamples, operations, paragraphs, requestFields, responseFields } from "./contract.js";
+import {
+  codeSamples,
+  operations,
+  paragraphs,
+  requestFields,
+  responseFields,
+  webhookFields,
+  webhooks,
+} from "./contract.js";
 import {
   fieldRevealer,
   goThroughSidebar,
@@ -129,6 +138,29 @@ describe("the docs page in Chromium", () => {
       expect(
         shown.map(({ label, visible, source }) => ({ label, visible, source: source?.trimEnd() })),
       ).toEqual(samples.map(({ label, source }) => ({ label, visible: true, source })));
+    });
+  });
+
+  // The same page, on through the sidebar: each webhook's title, description, headers and fields.
+  describe.each(webhooks)("webhook $key", (webhook) => {
+    const root = `[data-section-id="/webhooks/${webhook.key.toLowerCase()}"]`;
+
+    beforeAll(async () => {
+      await goThroughSidebar(page, root, { tag: "Webhooks", summary: webhook.summary });
+    });
+
+    it("shows its title, description, the three headers and every payload field", async () => {
+      // Redoc badges a webhook's heading "Webhook".
+      const title = new RegExp(`^${escaped(webhook.summary)}\\s*Webhook$`);
+      const heading = page.locator(root).locator("h1, h2", { hasText: title });
+      expect(await heading.isVisible()).toBe(true);
+      for (const paragraph of paragraphs(webhook.description)) {
+        expect(await page.locator(root).getByText(paragraph).first().isVisible(), paragraph).toBe(
+          true,
+        );
+      }
+      const seenFields = await fieldRevealer(page, root)();
+      expect(difference(seenFields.get("request"), webhookFields(webhook))).toEqual(noDifference);
     });
   });
 

@@ -170,8 +170,8 @@ async function inPage({ root, command }: { root: string; command: Command }): Pr
       await pressStill(tag, () => link() !== undefined, `the operations of ${command.tag} to show`);
     }
     // The heading may also hold its anchor's label: it ends with the summary, and for a
-    // deprecated operation with Redoc's "Deprecated" badge after it.
-    const title = new RegExp(`(^|\\s)${escaped(command.summary)}(\\s*[Dd]eprecated)?$`);
+    // deprecated operation with Redoc's "Deprecated" badge after it, for a webhook its "Webhook" one.
+    const title = new RegExp(`(^|\\s)${escaped(command.summary)}(\\s*([Dd]eprecated|Webhook))?$`);
     await pressStill(
       link() as HTMLElement,
       () => visible("h1, h2", document).some((heading) => title.test(label(heading))),
