@@ -1,5 +1,6 @@
 // The webhooks entry's errors, apart from the client's (`LoopsError` and the rest): a handler
 // imports this entry alone, and none of the client's runtime comes with it.
+import type { BodyDrift } from "./body-drift.js";
 
 /**
  * Which check a webhook failed:
@@ -36,5 +37,37 @@ export class WebhookVerificationError extends Error {
   constructor(reason: WebhookVerificationReason, message: string, header?: WebhookHeaderName) {
     super(message);
     Object.assign(this, { reason, header });
+  }
+}
+
+/** How a verified webhook's payload departs from the contract: where, what kind, expected, got. */
+export type WebhookDrift = BodyDrift;
+
+export interface WebhookValidationDetails {
+  /** The event's name, when the contract knows it. */
+  eventName: string | undefined;
+  drifts: WebhookDrift[];
+  /** The event and one line per drift; no value from the payload but enum-like codes. */
+  message: string;
+}
+
+/**
+ * With `validate: "throw"`: the webhook is verified (signed with the secret, on time), but its
+ * payload is not as the contract documents. Not a verification failure: `event` is the verified
+ * event, for a handler that acts on it anyway.
+ */
+export class WebhookValidationError extends Error {
+  override name = "WebhookValidationError" as const;
+  declare readonly eventName: string | undefined;
+  declare readonly drifts: readonly WebhookDrift[];
+  /** The verified event, as parsed. */
+  declare readonly event: Record<string, unknown>;
+
+  constructor(
+    { eventName, drifts, message }: WebhookValidationDetails,
+    event: Record<string, unknown>,
+  ) {
+    super(message);
+    Object.assign(this, { eventName, drifts, event });
   }
 }

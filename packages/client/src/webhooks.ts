@@ -1,7 +1,9 @@
 // `@loops-contract/client/webhooks`: verifies the webhooks Loops sends (Standard Webhooks'
 // scheme) and signs test events the same way. An entry of its own that loads none of the client:
 // a handler needs no API key and no HTTP client.
-import { WebhookVerificationError } from "./webhook-errors.js";
+import type { Logger } from "./core.js";
+import { WebhookValidationError, WebhookVerificationError } from "./webhook-errors.js";
+import type { WebhookEvent } from "./webhook-events.js";
 import {
   anyMatches,
   sign,
@@ -13,11 +15,16 @@ import {
   WEBHOOK_TIMESTAMP,
 } from "./webhook-signature.js";
 
+export type { Logger } from "./core.js";
 export {
+  type WebhookDrift,
   type WebhookHeaderName,
+  type WebhookValidationDetails,
+  WebhookValidationError,
   WebhookVerificationError,
   type WebhookVerificationReason,
 } from "./webhook-errors.js";
+export type { WebhookEvent, WebhookEventName, WebhookEventOf } from "./webhook-events.js";
 
 /** A raw body exactly as received: text, or the bytes (a Node `Buffer` is a `Uint8Array`). */
 export type WebhookBody = string | Uint8Array | ArrayBuffer;
@@ -35,6 +42,14 @@ export interface VerifyWebhookOptions {
   toleranceSeconds?: number | undefined;
   /** The time to check the timestamp against, in milliseconds since the epoch. Default `Date.now`. */
   now?: (() => number) | undefined;
+  /**
+   * Checks the verified payload against the contract: `"warn"` writes any drift to the logger,
+   * `"throw"` throws a `WebhookValidationError` (not a `WebhookVerificationError`: the webhook is
+   * authentic). Off by default; the validators load only when it is on.
+   */
+  validate?: "warn" | "throw" | undefined;
+  /** Where `validate: "warn"` writes. Default `console`. */
+  logger?: Logger | undefined;
 }
 
 /**
@@ -59,18 +74,20 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 export const MAX_SIGNATURES = 10;
 
 /**
- * Verifies a webhook and returns its event: the signature (any `v1,` entry of `webhook-signature`
- * may match, so secrets can rotate), then the timestamp's distance from now, then the body as
- * JSON. `rawBody` must be the body exactly as received, before any JSON parsing. Throws a
- * `WebhookVerificationError` whose `reason` names the failed check, or a `TypeError` for a
- * secret that is missing or not base64, which is the receiver's mistake, not the sender's.
+ * Verifies a webhook and returns its event. It checks the three headers, the timestamp's distance
+ * from now, the signature (any `v1,` entry of `webhook-signature` may match, so secrets can
+ * rotate), the body as JSON, and with `validate`, the payload against the contract. `rawBody` must
+ * be the body exactly as received, before any JSON parsing. Throws a `WebhookVerificationError`
+ * whose `reason` names the failed check, or a `TypeError` for a secret that is missing or not
+ * base64, which is the receiver's mistake, not the sender's.
  */
 export async function verifyWebhook(
   rawBody: WebhookBody,
   headers: WebhookHeaders,
   secret: string,
   options: VerifyWebhookOptions = {},
-): Promise<Record<string, unknown>> {
+): Promise<WebhookEvent> {
+  checkValidate(options.validate);
   const key = signingKey(secret);
   const body = bodyBytes(rawBody);
   const id = requiredHeader(headers, WEBHOOK_ID);
@@ -93,7 +110,9 @@ export async function verifyWebhook(
       WEBHOOK_SIGNATURE,
     );
   }
-  return parseEvent(body);
+  const event = parseEvent(body);
+  if (options.validate) await validateEvent(event, options);
+  return event as WebhookEvent;
 }
 
 /**
@@ -204,4 +223,25 @@ function parseEvent(body: Uint8Array): Record<string, unknown> {
     );
   }
   return event as Record<string, unknown>;
+}
+
+function checkValidate(validate: unknown): void {
+  if (validate !== undefined && validate !== "warn" && validate !== "throw") {
+    throw new TypeError('validate must be "warn" or "throw".');
+  }
+}
+
+/** The payload validation, imported on the first event validated: a module's import costs each time. */
+let validation: Promise<typeof import("./webhook-validation.js")> | undefined;
+
+async function validateEvent(
+  event: Record<string, unknown>,
+  { validate, logger = console }: VerifyWebhookOptions,
+): Promise<void> {
+  validation ??= import("./webhook-validation.js");
+  const { checkWebhookEvent } = await validation;
+  const drift = checkWebhookEvent(event);
+  if (!drift) return;
+  if (validate === "warn") logger.warn(drift.message);
+  else throw new WebhookValidationError(drift, event);
 }
