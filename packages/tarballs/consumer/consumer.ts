@@ -4,6 +4,7 @@
 // under it would compile, and the unused directive would be the error.
 import { createLoopsClient, NotFoundError } from "@loops-contract/client";
 import { checkResponse, type ResponseDrift } from "@loops-contract/client/validation";
+import { signWebhook, verifyWebhook, type WebhookEvent } from "@loops-contract/client/webhooks";
 import { type DriftReport, runDriftCheck } from "@loops-contract/drift";
 import { createMockFetch, startMock } from "@loops-contract/mock";
 import { getOperation, operations } from "@loops-contract/spec";
@@ -51,4 +52,15 @@ export function operationIds(): string[] {
   // @ts-expect-error: an operation's method is a lower-case HTTP method.
   const method: "FETCH" = create.method;
   return [method, ...operations.map((operation) => operation.operationId)];
+}
+
+export async function signedEventName(rawBody: string, secret: string): Promise<string[]> {
+  const event: WebhookEvent = await verifyWebhook(
+    rawBody,
+    await signWebhook(rawBody, secret),
+    secret,
+  );
+  // @ts-expect-error: an event's name is one of the contract's.
+  const unknownName: WebhookEvent["eventName"] = "no.such.event";
+  return [unknownName, event.eventName];
 }

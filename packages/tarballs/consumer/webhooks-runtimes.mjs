@@ -1,7 +1,7 @@
 // Run by the tarball test under Node, Deno and Bun, from the installed client: the webhooks entry
-// verifies an event it signed (given as text with a plain object of headers, and as bytes with a
-// `Headers`), and rejects the same event with its body, id or timestamp changed, or another
-// secret. Prints what each check gave, with the runtime's name.
+// verifies an event it signed (as text with a plain object of headers, checked against the
+// contract too, and as bytes with a `Headers`), and rejects the same event with its body, id or
+// timestamp changed, or another secret. Prints what each check gave, with the runtime's name.
 import { signWebhook, verifyWebhook } from "@loops-contract/client/webhooks";
 
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -35,7 +35,8 @@ const tampered = {
 console.log(
   JSON.stringify({
     runtime,
-    text: await outcome(verifyWebhook(body, headers, secret)),
+    // validate: the payload validators, a module of their own, load in this runtime too.
+    text: await outcome(verifyWebhook(body, headers, secret, { validate: "throw" })),
     bytes: await outcome(
       verifyWebhook(new TextEncoder().encode(body), new Headers(headers), secret),
     ),
