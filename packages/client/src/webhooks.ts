@@ -152,8 +152,9 @@ function bodyBytes(rawBody: WebhookBody): Uint8Array {
 /** A header's value, or a `missing-header` error; several values (a plain object's array) are joined. */
 function requiredHeader(headers: WebhookHeaders, name: string): string {
   const value = headerValue(headers, name);
-  const text = typeof value === "string" ? value : value?.join(" ");
-  if (!text?.trim()) {
+  // Read as text whatever a plain object holds: a number from a hand-built object, say.
+  const text = Array.isArray(value) ? value.join(" ") : value == null ? "" : String(value);
+  if (!text.trim()) {
     throw new WebhookVerificationError(
       "missing-header",
       `The ${name} header is missing or empty.`,

@@ -235,6 +235,18 @@ describe("hostile or broken input gets a clear error, never a crash", () => {
     },
   );
 
+  test("a header value that is not text is read as text", async () => {
+    const numeric = { ...vectorHeaders, "webhook-timestamp": vector.timestamp } as unknown;
+    await expect(
+      verifyWebhook(vector.body, numeric as WebhookHeaders, vector.secret, atVectorTime),
+    ).resolves.toEqual({ test: 2432232314 });
+    const objectId = { ...vectorHeaders, "webhook-id": { id: vector.id } } as unknown;
+    await expectReason(
+      verifyWebhook(vector.body, objectId as WebhookHeaders, vector.secret, atVectorTime),
+      "no-matching-signature",
+    );
+  });
+
   test("a huge signature header is refused before its signatures are tried", async () => {
     const huge = Array.from({ length: 50_000 }, () => vector.signature).join(" ");
     const error = await expectReason(verify({ "webhook-signature": huge }), "too-many-signatures");
