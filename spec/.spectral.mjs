@@ -335,6 +335,25 @@ export default {
       },
     },
 
+    "loops-sandbox-webhook": {
+      description:
+        "Every webhook tells the mock's sandbox what emits it and what its payload holds, or that only the trigger control sends it (`x-sandbox` on its `post`, described in SANDBOX.md).",
+      message:
+        "Webhook needs `x-sandbox: { on | follows, payload }`, or `x-sandbox: false` for one the sandbox never emits on its own (SANDBOX.md): {{error}}",
+      severity: "error",
+      given: webhookPosts,
+      then: {
+        function: schema,
+        functionOptions: {
+          schema: {
+            ...sandboxVocabulary,
+            properties: { "x-sandbox": sandboxVocabulary.properties["x-sandbox-webhook"] },
+            required: ["x-sandbox"],
+          },
+        },
+      },
+    },
+
     "loops-sandbox-model": {
       description:
         "The sandbox's model of each resource (`x-sandbox-model`, described in SANDBOX.md) has the vocabulary's shape.",

@@ -52,14 +52,147 @@ export default {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   title: "SandboxVocabulary",
   description:
-    "The two extensions of the sandbox vocabulary where they appear: `x-sandbox` on an operation, `x-sandbox-model` on the document.",
+    "The extensions of the sandbox vocabulary where they appear: `x-sandbox` on an operation, `x-sandbox-model` on the document, and `x-sandbox` on a webhook's `post`, checked under the name `x-sandbox-webhook`.",
   type: "object",
   properties: {
     // `false`: the operation is answered from its examples and the sandbox keeps nothing for it.
     "x-sandbox": { anyOf: [{ $ref: "#/$defs/SandboxOperation" }, { const: false }] },
     "x-sandbox-model": { $ref: "#/$defs/SandboxModel" },
+    // `false`: the sandbox never emits the webhook on its own; the trigger control sends it.
+    "x-sandbox-webhook": { anyOf: [{ $ref: "#/$defs/SandboxWebhook" }, { const: false }] },
   },
   $defs: {
+    SandboxWebhook: {
+      title: "SandboxWebhook",
+      description:
+        "`x-sandbox` on a webhook's `post`: the state changes that emit it, or the event it follows, and where each field of its payload comes from.",
+      type: "object",
+      additionalProperties: false,
+      required: ["payload"],
+      properties: {
+        on: {
+          type: "array",
+          minItems: 1,
+          description: "State changes that emit it, any of them.",
+          items: { $ref: "#/$defs/SandboxChange" },
+        },
+        follows: {
+          type: "array",
+          minItems: 1,
+          items: name,
+          description:
+            "Webhooks (their keys) it follows, `after` milliseconds of the key's clock later.",
+        },
+        after: { type: "integer", minimum: 0 },
+        recipients: {
+          type: "object",
+          additionalProperties: false,
+          required: ["address"],
+          minProperties: 2,
+          description:
+            "Which recipients it follows for: the local part (before any `+label`) of the address at the path `address`, at a domain reserved for examples (`bounced+ada@example.com`), is one of `only`, or none of `except`.",
+          properties: { address: nonEmpty, only: fieldList, except: fieldList },
+        },
+        sets: {
+          type: "object",
+          additionalProperties: false,
+          required: ["resource", "fields"],
+          description:
+            "Fields the event sets on the event's record of `resource`, as an update would (a hard bounce unsubscribes the contact).",
+          properties: { resource: name, fields: someFields },
+        },
+        source: {
+          $ref: "#/$defs/SandboxPayload",
+          description:
+            "What the webhooks following it read as `$source`: where its email came from.",
+        },
+        payload: { $ref: "#/$defs/SandboxPayload" },
+      },
+      oneOf: [
+        { required: ["on"], properties: { on: true } },
+        { required: ["follows", "after"], properties: { follows: true, after: true } },
+      ],
+    },
+    SandboxChange: {
+      title: "SandboxChange",
+      description:
+        "A change of a record: `created`, `deleted`, `set` (`field` turns to `to`), `flagAdded` and `flagRemoved` (an id joins or leaves the flag map `field`), `sent` (a `send` operation sent it).",
+      type: "object",
+      additionalProperties: false,
+      required: ["resource", "change"],
+      properties: {
+        resource: name,
+        change: { enum: ["created", "deleted", "set", "flagAdded", "flagRemoved", "sent"] },
+        field: name,
+        to: { description: "`set`: the value the field turns to." },
+        audience: {
+          type: "object",
+          additionalProperties: false,
+          required: ["resource", "flagMap", "field", "where"],
+          description:
+            "One event per record of `resource` whose flag map `flagMap` holds the changed record's `field` (every record when that is `null`) and that matches `where`.",
+          properties: { resource: name, flagMap: name, field: name, where: someFields },
+        },
+      },
+      allOf: [
+        {
+          if: { properties: { change: { enum: ["set", "flagAdded", "flagRemoved"] } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: { required: ["field"], properties: { field: true } },
+        },
+        {
+          if: { properties: { change: { const: "set" } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if` is followed by `then`.
+          then: { required: ["to"], properties: { to: true } },
+        },
+      ],
+    },
+    SandboxPayload: {
+      title: "SandboxPayload",
+      description:
+        "Where each field of a payload comes from: a path into the event's records (`contact.email`: a resource's name, then fields; `$now`, the key's clock in Unix seconds; `$event`, the payload of the event followed; `$source`, its `source`), `{ const }`, `{ freshId: true }`, `{ firstOf: [paths] }` (the first that is neither missing, `null` nor empty), `{ listOf: path }` (the value in an array, empty when there is none) or an object of these. A path that leads nowhere leaves the field out; the fields the schema fixes (`const`) are filled in from it.",
+      type: "object",
+      additionalProperties: { $ref: "#/$defs/SandboxValue" },
+    },
+    SandboxValue: {
+      title: "SandboxValue",
+      anyOf: [
+        {
+          type: "string",
+          pattern: "^(\\$(now|event|source)|[a-z][A-Za-z0-9]*)(\\.[A-Za-z0-9_]+)*$",
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["const"],
+          properties: { const: true },
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["freshId"],
+          properties: { freshId: { const: true } },
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["firstOf"],
+          properties: { firstOf: { type: "array", minItems: 1, items: { type: "string" } } },
+        },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["listOf"],
+          properties: { listOf: { type: "string" } },
+        },
+        {
+          type: "object",
+          // An object of fields is none of the four forms above.
+          propertyNames: { not: { enum: ["const", "freshId", "firstOf", "listOf"] } },
+          additionalProperties: { $ref: "#/$defs/SandboxValue" },
+        },
+      ],
+    },
     SandboxOperation: {
       title: "SandboxOperation",
       description: "`x-sandbox`: the resource an operation acts on, and how.",

@@ -161,6 +161,39 @@ function checkOperationRefusals(entry, problem) {
   }
 }
 
+/**
+ * A webhook's `x-sandbox`: the resources its changes, audience and `sets` name are declared, the
+ * webhooks it follows exist, and a `set` or flag change's field is one of its resource's.
+ */
+function checkWebhooks(document, model, problem) {
+  const webhooks = document.webhooks ?? {};
+  const declared = (resource, at) => {
+    if (!(resource in model.resources))
+      problem(`'${resource}' is no resource of x-sandbox-model.`, at);
+  };
+  for (const [key, pathItem] of Object.entries(webhooks)) {
+    const sandbox = pathItem?.post?.["x-sandbox"];
+    if (!sandbox || typeof sandbox !== "object") continue;
+    const at = ["webhooks", key, "post", "x-sandbox"];
+    for (const [index, change] of (sandbox.on ?? []).entries()) {
+      declared(change.resource, [...at, "on", index, "resource"]);
+      if (change.audience) declared(change.audience.resource, [...at, "on", index, "audience"]);
+      const flagMaps = model.resources[change.resource]?.flagMaps ?? {};
+      if (change.change.startsWith("flag") && !(change.field in flagMaps))
+        problem(`'${change.field}' is no flag map of '${change.resource}'.`, [...at, "on", index]);
+    }
+    for (const [index, followed] of (sandbox.follows ?? []).entries()) {
+      if (!(followed in webhooks))
+        problem(`follows '${followed}', which is no webhook of the document.`, [
+          ...at,
+          "follows",
+          index,
+        ]);
+    }
+    if (sandbox.sets) declared(sandbox.sets.resource, [...at, "sets", "resource"]);
+  }
+}
+
 export default function sandboxReferences(document) {
   const model = document?.["x-sandbox-model"];
   if (!model || typeof model.resources !== "object") return [];
@@ -380,5 +413,6 @@ export default function sandboxReferences(document) {
       }
     }
   }
+  checkWebhooks(document, model, problem);
   return results;
 }

@@ -13,6 +13,7 @@ import type {
   SandboxModel,
   SandboxOperation,
   SandboxVocabulary,
+  SandboxWebhook,
 } from "./sandbox-vocabulary.gen.js";
 // Compiled at build time (scripts/sandbox-vocabulary.mjs): compiling the schema on every import
 // cost each importer about a third more CPU than loading the module without it.
@@ -22,12 +23,16 @@ import { validateSandboxVocabulary } from "./sandbox-vocabulary-validator.gen.js
 export type {
   Refusal,
   SandboxAction,
+  SandboxChange,
   SandboxIdentifiers,
   SandboxModel,
   SandboxOperation,
   SandboxPagination,
+  SandboxPayload,
   SandboxResource,
   SandboxSchedule,
+  SandboxValue,
+  SandboxWebhook,
 } from "./sandbox-vocabulary.gen.js";
 
 export { ajvOptions, escapePointer, type JsonObject };
@@ -521,8 +526,12 @@ export interface Webhook {
   examples: Record<string, unknown>;
   /** The names of the headers every delivery carries (its required header parameters). */
   headers: string[];
-  /** Its `x-sandbox`: which state change of the mock's sandbox emits it; `undefined` without one. */
-  sandbox: JsonObject | undefined;
+  /**
+   * Its `x-sandbox` (spec/SANDBOX.md): which state change of the mock's sandbox emits it and where
+   * its payload's fields come from, checked against the vocabulary on load; `undefined` for
+   * `x-sandbox: false`, a webhook the sandbox sends only when triggered.
+   */
+  sandbox: SandboxWebhook | undefined;
 }
 
 /** The `const` of `eventName` in a payload schema, looked for through its `allOf`. */
@@ -559,7 +568,8 @@ export function webhooksOf(document: JsonObject): Webhook[] {
     if (eventName === undefined) {
       throw new ContractError(`Webhook ${key}'s payload schema fixes no eventName (const)`);
     }
-    const sandbox = raw["x-sandbox"];
+    const declared = { "x-sandbox-webhook": raw["x-sandbox"] };
+    const sandbox = withSandboxDeclarations(declared, `Webhook ${key}`)["x-sandbox-webhook"];
     return {
       key,
       eventName,
@@ -572,7 +582,7 @@ export function webhooksOf(document: JsonObject): Webhook[] {
       headers: parametersOf(document, pathItem.pointer, pointer)
         .filter((parameter) => parameter.in === "header" && parameter.required)
         .map((parameter) => parameter.name),
-      sandbox: isObject(sandbox) ? sandbox : undefined,
+      sandbox: sandbox || undefined,
     };
   });
 }

@@ -35,7 +35,7 @@ function documentWith(post: JsonObject | undefined, eventName: JsonObject = { co
 const post: JsonObject = {
   summary: "A thing",
   description: "It happened.",
-  "x-sandbox": { on: "thing" },
+  "x-sandbox": { on: [{ resource: "thing", change: "created" }], payload: { eventTime: "$now" } },
   parameters: [
     { $ref: "#/components/parameters/Id" },
     { name: "webhook-extra", in: "header", required: false, schema: { type: "string" } },
@@ -63,7 +63,7 @@ test("a webhook is read with its key, eventName, required headers, examples and 
     schemaPointer: "/components/pathItems/Thing/post/requestBody/content/application~1json/schema",
     examples: { first: { eventName: "a.b" } },
     headers: ["webhook-id"],
-    sandbox: { on: "thing" },
+    sandbox: { on: [{ resource: "thing", change: "created" }], payload: { eventTime: "$now" } },
   });
 });
 
@@ -75,6 +75,11 @@ test.each([
   ["no post", documentWith(undefined), /Webhook thing has no post/],
   ["no JSON body", documentWith({ summary: "x" }), /Webhook thing has no application\/json body/],
   ["no eventName const", documentWith(post, { type: "string" }), /fixes no eventName/],
+  [
+    "an x-sandbox outside the vocabulary",
+    documentWith({ ...post, "x-sandbox": { on: "thing" } }),
+    /Webhook thing does not fit the sandbox vocabulary \(SANDBOX.md\): x-sandbox-webhook must have required property 'payload'; x-sandbox-webhook\/on must be array/,
+  ],
 ])("a webhook with %s is a ContractError naming it", (_, document, message) => {
   expect(() => webhooksOf(document)).toThrow(ContractError);
   expect(() => webhooksOf(document)).toThrow(message);

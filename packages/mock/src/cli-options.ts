@@ -2,8 +2,10 @@
 // printed from the same rows, so the two cannot disagree.
 import { readFileSync } from "node:fs";
 import type { MockOptions } from "./index.js";
+import { endpointUrl } from "./webhooks/dispatcher.js";
+import { secretBytes } from "./webhooks/signing.js";
 
-type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json";
+type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json" | "url" | "secret";
 
 interface Setting {
   flag: string;
@@ -74,6 +76,20 @@ const table: Setting[] = [
     value: "[N]",
     help: "limit each API key to N requests per second (without N: 10, as documented)",
   },
+  {
+    flag: "webhook-url",
+    env: "MOCK_WEBHOOK_URL",
+    kind: "url",
+    value: "URL",
+    help: "post every key's webhooks to this http(s) endpoint, signed",
+  },
+  {
+    flag: "webhook-secret",
+    env: "MOCK_WEBHOOK_SECRET",
+    kind: "secret",
+    value: "SECRET",
+    help: "sign every key's webhooks with this secret (default: one per key)",
+  },
 ];
 
 export type CliSettings = MockOptions & { port: number; host: string };
@@ -114,7 +130,7 @@ export function helpText(): string {
       setting.kind === "switch"
         ? `${setting.env}=1`
         : `${setting.env}=${setting.value?.replace(/[[\]]/g, "")}`;
-    return `  ${flag.padEnd(18)} ${env.padEnd(20)} ${setting.help}`;
+    return `  ${flag.padEnd(24)} ${env.padEnd(28)} ${setting.help}`;
   });
   return [
     "Usage: loops-mock [options]",
@@ -122,9 +138,9 @@ export function helpText(): string {
     "Serves the Loops contract with a sandbox per API key until Ctrl-C.",
     "Each option is a flag or an environment variable; a flag wins over its variable.",
     "",
-    `  ${"flag".padEnd(18)} ${"variable".padEnd(20)} meaning`,
+    `  ${"flag".padEnd(24)} ${"variable".padEnd(28)} meaning`,
     ...rows,
-    `  ${"--help, -h".padEnd(18)} ${"".padEnd(20)} this text`,
+    `  ${"--help, -h".padEnd(24)} ${"".padEnd(28)} this text`,
   ].join("\n");
 }
 
@@ -150,6 +166,11 @@ function parsedValue(setting: Setting, raw: string, where: string): unknown {
       return raw === "" ? invalid(where, raw, "an address") : raw;
     case "json":
       return jsonFile(raw, where);
+    case "url":
+      return endpointUrl(raw, where).href;
+    case "secret":
+      secretBytes(raw, where);
+      return raw;
   }
 }
 
@@ -185,7 +206,11 @@ function rateFromTokens(parsed: Parsed): string | undefined {
   return rate;
 }
 
-const keyOf: Record<string, keyof CliSettings> = { "rate-limit": "rateLimit" };
+const keyOf: Record<string, keyof CliSettings> = {
+  "rate-limit": "rateLimit",
+  "webhook-url": "webhookUrl",
+  "webhook-secret": "webhookSecret",
+};
 
 /** The settings from the flags, then the environment, then the defaults. */
 export function readSettings(parsed: Parsed, env: NodeJS.ProcessEnv): CliSettings {

@@ -22,6 +22,7 @@ import { prismResponder } from "./responders/prism.js";
 import { sandboxResponder } from "./responders/sandbox.js";
 import { contractPathOf, controlPrefix, type Route, route } from "./routes.js";
 import { type Fixtures, Sandbox, type SandboxLimits, StoredShapeError } from "./sandbox.js";
+import type { SendRequest } from "./webhooks/dispatcher.js";
 
 export interface MockBehaviour {
   /** Generate bodies from the schemas instead of serving the contract's examples. */
@@ -49,6 +50,21 @@ export interface MockBehaviour {
    * key's own. Validated at start: a record that does not fit throws a FixtureError naming it.
    */
   fixtures?: Fixtures | undefined;
+  /**
+   * Where every key's webhooks are posted (http or https), unless `setWebhookEndpoint` gives the
+   * key its own. Without one, webhooks go to `onWebhook` listeners only.
+   */
+  webhookUrl?: string | undefined;
+  /** The `whsec_` secret every key's webhooks are signed with; default: one per key. */
+  webhookSecret?: string | undefined;
+  /** Milliseconds an endpoint has to answer a webhook before the attempt counts as failed (15,000). */
+  webhookTimeout?: number | undefined;
+}
+
+/** What an adapter gives the engine besides the behaviour: how the sandbox sends webhooks. */
+export interface MockTransport {
+  /** Sends one HTTP request; default: the global `fetch`, looked up on each call. */
+  send?: SendRequest | undefined;
 }
 
 /** Sees a request's context and its answer once the answer is made: where a journal hooks in. */
@@ -105,17 +121,29 @@ async function contextOf(
   };
 }
 
+/** The sandbox the behaviour asks for; none when stateless. */
+function sandboxFor(behaviour: MockBehaviour, transport: MockTransport): Sandbox | undefined {
+  if (behaviour.stateless || behaviour.static || behaviour.dynamic) return undefined;
+  return new Sandbox({
+    empty: behaviour.empty,
+    limits: behaviour.limits,
+    now: behaviour.now,
+    fixtures: behaviour.fixtures,
+    webhooks: {
+      url: behaviour.webhookUrl,
+      secret: behaviour.webhookSecret,
+      timeout: behaviour.webhookTimeout,
+      send: transport.send,
+    },
+  });
+}
+
 /** Creates the engine at once; Prism reads the contract on `ready()` or the first answer it makes. */
-export function createMockEngine(behaviour: MockBehaviour = {}): MockEngine {
-  const stateless = Boolean(behaviour.stateless || behaviour.static || behaviour.dynamic);
-  const sandbox = stateless
-    ? undefined
-    : new Sandbox({
-        empty: behaviour.empty,
-        limits: behaviour.limits,
-        now: behaviour.now,
-        fixtures: behaviour.fixtures,
-      });
+export function createMockEngine(
+  behaviour: MockBehaviour = {},
+  transport: MockTransport = {},
+): MockEngine {
+  const sandbox = sandboxFor(behaviour, transport);
   const { rateLimit } = behaviour;
   const limiter =
     rateLimit === undefined || rateLimit === false

@@ -13,3 +13,12 @@ export {
   type SandboxControls,
   type SandboxLimits,
 } from "./sandbox.js";
+export type {
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookListener,
+  WebhookMessage,
+} from "./webhooks/dispatcher.js";
+export { WebhookEndpointError } from "./webhooks/dispatcher.js";
+export { WebhookTriggerError } from "./webhooks/emitter.js";
+export { WebhookSecretError } from "./webhooks/signing.js";

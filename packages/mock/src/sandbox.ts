@@ -19,6 +19,15 @@ import {
 } from "@loops-contract/spec";
 import { isObject } from "@loops-contract/spec/json";
 import { fillMissingWithNull, freshId } from "./coherent.js";
+import {
+  type SendRequest,
+  type WebhookDelivery,
+  WebhookDispatcher,
+  type WebhookListener,
+  type WebhookSettings,
+} from "./webhooks/dispatcher.js";
+import { type EmitterHost, type EventContext, WebhookEmitter } from "./webhooks/emitter.js";
+import { KeyScheduler } from "./webhooks/scheduler.js";
 
 export interface SandboxLimits {
   /** API keys kept at once; past it the least recently used key starts again from the seed. */
@@ -47,6 +56,8 @@ export interface SandboxOptions {
   limits?: SandboxLimits | undefined;
   /** Wall time in milliseconds; a key's clock adds its own offset. Default: the real clock. */
   now?: (() => number) | undefined;
+  /** Where and how webhooks go: every key's endpoint and secret, and the adapter's sender. */
+  webhooks?: (WebhookSettings & { send?: SendRequest | undefined }) | undefined;
 }
 
 const fixtureRoom = 1_000_000;
@@ -68,6 +79,31 @@ export interface SandboxControls {
    * properties): added now, and kept by `reset(apiKey)`, which returns to the seed plus them.
    */
   define(apiKey: string, fixtures: Fixtures): void;
+  /**
+   * Sets the key's webhook endpoint (http or https), or removes it with `null`; a key without one
+   * uses the `webhookUrl` option's, if given. `reset` keeps it.
+   */
+  setWebhookEndpoint(apiKey: string, url: string | null): void;
+  /** The key's webhook endpoint, or `undefined` when its webhooks go to listeners only. */
+  webhookEndpoint(apiKey: string): string | undefined;
+  /** The `whsec_` secret the key's webhooks are signed with: the `webhookSecret` option's, else its own. */
+  webhookSecret(apiKey: string): string;
+  /** Calls `listener` with every webhook delivered, of every key; returns what unsubscribes it. */
+  onWebhook(listener: WebhookListener): () => void;
+  /** The key's webhook deliveries and their attempts, oldest first (bounded like records). */
+  webhookDeliveries(apiKey: string): WebhookDelivery[];
+  /**
+   * Resolves once every webhook due on the key's clock (on every key's, without one) has been
+   * delivered, given up, or is waiting for a retry still in the key's future.
+   */
+  flushWebhooks(apiKey?: string): Promise<void>;
+  /**
+   * Sends one of the contract's webhooks for the key, as `stripe trigger` does: named by its key
+   * (`testingTestEvent`) or its `eventName`, with its first example or the payload given, checked
+   * against its schema (a `WebhookTriggerError` names the field); nothing follows it. Returns its
+   * delivery, or `undefined` when the key has no endpoint and there is no listener.
+   */
+  triggerWebhook(apiKey: string, event: string, payload?: unknown): WebhookDelivery | undefined;
 }
 
 /** The controls of a sandbox, or of none: then they say so. */
@@ -82,6 +118,20 @@ export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
     reset: (apiKey) => void (sandbox ? sandbox.reset(apiKey) : stateless()),
     log: (apiKey) => (sandbox ? sandbox.log(apiKey) : stateless()),
     define: (apiKey, fixtures) => void (sandbox ? sandbox.define(apiKey, fixtures) : stateless()),
+    setWebhookEndpoint: (apiKey, url) =>
+      sandbox ? sandbox.webhooks.setEndpoint(apiKey, url) : stateless(),
+    webhookEndpoint: (apiKey) => (sandbox ? sandbox.webhooks.endpoint(apiKey) : stateless()),
+    webhookSecret: (apiKey) => (sandbox ? sandbox.webhooks.secret(apiKey) : stateless()),
+    onWebhook: (listener) => (sandbox ? sandbox.webhooks.onWebhook(listener) : stateless()),
+    webhookDeliveries: (apiKey) => (sandbox ? sandbox.webhooks.deliveries(apiKey) : stateless()),
+    flushWebhooks: (apiKey) =>
+      sandbox
+        ? apiKey === undefined
+          ? sandbox.webhooks.allSettled()
+          : sandbox.webhooks.settled(apiKey)
+        : Promise.reject(new Error("This mock is stateless: it sends no webhooks.")),
+    triggerWebhook: (apiKey, event, payload) =>
+      sandbox ? sandbox.emitter.trigger(apiKey, event, payload) : stateless(),
   };
 }
 
@@ -465,6 +515,11 @@ export class Sandbox {
   /** Fixtures for every key (the option), and each key's own (`define`). */
   readonly #fixtures: Map<string, JsonObject[]>;
   readonly #keyFixtures = new Map<string, Map<string, JsonObject[]>>();
+  /** Work due on each key's clock: webhook deliveries and their retries. */
+  readonly scheduler: KeyScheduler;
+  readonly webhooks: WebhookDispatcher;
+  /** What each change of a key's records emits, as the contract's webhooks declare it. */
+  readonly emitter: WebhookEmitter;
 
   constructor(options: SandboxOptions = {}) {
     if (contractModel === undefined) {
@@ -516,6 +571,93 @@ export class Sandbox {
     }
     this.#buildSeed();
     this.#fixtures = this.#validFixtures(options.fixtures ?? {}, "fixtures");
+    this.scheduler = new KeyScheduler(
+      (key) => this.now(key),
+      (error) => process.emitWarning(`The Loops mock's scheduled work failed: ${String(error)}`),
+    );
+    const { send, ...settings } = options.webhooks ?? {};
+    this.webhooks = new WebhookDispatcher(
+      this.scheduler,
+      () => this.#wallTime(),
+      send ?? ((request) => fetch(request)),
+      this.#limits,
+      settings,
+    );
+    this.emitter = new WebhookEmitter(this.webhooks, this.scheduler, this.#emitterHost());
+  }
+
+  /** The records an event is made from, found for the emitter by the model's declarations. */
+  #emitterHost(): EmitterHost {
+    const recordOf = (key: string, resource: string, id: unknown) =>
+      typeof id === "string"
+        ? this.#collection(this.#state(key), resource).byId.get(id)?.value
+        : undefined;
+    return {
+      around: (key, resource, value) => {
+        const rules = this.#plan(resource).rules;
+        const context: EventContext = { [resource]: value };
+        const companion = rules.companion;
+        if (companion !== undefined) {
+          context[companion.resource] = recordOf(key, companion.resource, value[companion.idField]);
+        }
+        for (const [field, reference] of Object.entries(rules.references ?? {})) {
+          context[reference.resource] = recordOf(key, reference.resource, value[field]);
+        }
+        return context;
+      },
+      flagged: (key, resource, field, id) => {
+        const target = this.#plan(resource).rules.flagMaps?.[field]?.resource;
+        return target === undefined ? {} : { [target]: recordOf(key, target, id) };
+      },
+      audience: (key, rule, value) => {
+        const listId = value[rule.field];
+        const members: JsonObject[] = [];
+        for (const { value: member } of this.#collection(this.#state(key), rule.resource)) {
+          const flags = member[rule.flagMap];
+          const onList = listId === null || listId === undefined;
+          if (
+            (onList || (isObject(flags) && flags[String(listId)] === true)) &&
+            matches(member, rule.where)
+          ) {
+            members.push(member);
+          }
+        }
+        return members;
+      },
+      apply: (key, resource, value, fields, at) => {
+        const plan = this.#plan(resource);
+        const collection = this.#collection(this.#state(key), resource);
+        const record = collection.byId.get(collection.idOf(value));
+        if (record === undefined) return;
+        const before = record.value;
+        const next = inSchemaOrder(
+          conform({ ...before, ...fields }, plan.schemaPointer),
+          plan.schemaPointer,
+        );
+        collection.replace(record, next);
+        this.emitter.changed(key, resource, before, next, at);
+      },
+    };
+  }
+
+  /**
+   * A published record's send on the key's clock, when the key has somewhere to send webhooks:
+   * at the time its status turns `sent`, the status moves and what that emits is emitted.
+   */
+  #scheduleSend(plan: ResourcePlan, key: string, record: StoredRecord): void {
+    const schedule = plan.rules.schedule;
+    const sendAt = record.sendAt;
+    if (schedule === undefined || sendAt === undefined || !this.webhooks.hasTarget(key)) return;
+    const id = this.#collection(this.#state(key), plan.name).idOf(record.value);
+    this.scheduler.at(key, sendAt + schedule.sendingMilliseconds, (at) => {
+      const held = this.#keys.get(key)?.collections.get(plan.name)?.byId.get(id);
+      if (held !== record || record.sendAt !== sendAt) return;
+      const before = { ...record.value };
+      this.#settle(plan, record, at);
+      if (record.value[schedule.statusField] !== before[schedule.statusField]) {
+        this.emitter.changed(key, plan.name, before, record.value, at);
+      }
+    });
   }
 
   /**
@@ -649,11 +791,18 @@ export class Sandbox {
       throw new RangeError("The clock only moves forward: give a number of milliseconds >= 0.");
     }
     this.#state(key).offset += milliseconds;
+    // Everything due by the new time runs before the clock is read back.
+    this.scheduler.runDue(key);
     return this.now(key);
   }
 
-  /** Returns one key, or every key, to the seed; returns how many keys it forgot. */
+  /**
+   * Returns one key, or every key, to the seed, its due work and webhook queue forgotten (its
+   * endpoint and secret stay); returns how many keys it forgot.
+   */
   reset(key?: string): number {
+    this.scheduler.clear(key);
+    this.webhooks.forget(key);
     if (key !== undefined) return Number(this.#keys.delete(key));
     const forgotten = this.#keys.size;
     this.#keys.clear();
@@ -685,6 +834,9 @@ export class Sandbox {
     if (declared === undefined)
       throw new ContractError(`${call.operation.operationId} is not declared`);
     const plan = this.#plan(declared.resource);
+    // What was due on the key's clock happens before the request sees the key's records, and
+    // what the request made due (its webhooks) before its answer.
+    this.scheduler.runDue(call.key);
     const state = this.#state(call.key);
     try {
       const spendKey = this.#checkIdempotency(state, call);
@@ -696,6 +848,8 @@ export class Sandbox {
         return { status: error.refusal.status, body: error.body, example: error.refusal.example };
       }
       throw error;
+    } finally {
+      this.scheduler.runDue(call.key);
     }
   }
 
@@ -896,8 +1050,7 @@ export class Sandbox {
     this.#applyFixtures(state, this.#keyFixtures.get(key) ?? new Map());
     this.#keys.set(key, state);
     while (this.#keys.size > this.#limits.keys) {
-      const oldest = this.#keys.keys().next().value as string;
-      this.#keys.delete(oldest);
+      this.reset(this.#keys.keys().next().value as string);
     }
     return state;
   }
@@ -1070,6 +1223,7 @@ export class Sandbox {
     const result = this.#answerWith(plan, call, answer);
     this.#collection(state, plan.name).add({ seq: state.nextSeq++, seed: false, value: stored });
     this.#record(plan, state, call, stored, now);
+    this.emitter.changed(call.key, plan.name, undefined, stored, now);
     if (companion !== undefined && rules.companion !== undefined) {
       const companionPlan = this.#plan(rules.companion.resource);
       this.#collection(state, companionPlan.name).add({
@@ -1182,9 +1336,13 @@ export class Sandbox {
     const candidate: StoredRecord = { ...record, value: stored, sendAt };
     this.#settle(plan, candidate, now);
     const result = this.#answerWith(plan, call, structuredClone(candidate.value));
+    const before = record.value;
     this.#collection(state, plan.name).replace(record, candidate.value);
+    const published = candidate.sendAt !== record.sendAt;
     record.sendAt = candidate.sendAt;
     this.#record(plan, state, call, candidate.value, now);
+    this.emitter.changed(call.key, plan.name, before, candidate.value, now);
+    if (published) this.#scheduleSend(plan, call.key, record);
     return result;
   }
 
@@ -1284,6 +1442,7 @@ export class Sandbox {
     }
     const result = this.#answerWith(plan, call, structuredClone(record.value));
     this.#collection(state, plan.name).delete(record);
+    this.emitter.changed(call.key, plan.name, record.value, undefined, this.now(call.key));
     return result;
   }
 
@@ -1315,9 +1474,23 @@ export class Sandbox {
     const result = this.#answerWith(plan, call, record.value);
     const audience = declared?.audience;
     if (audience !== undefined && body[audience.when] === true) {
-      this.#ensureRecord(this.#plan(audience.resource), state, audience.field, body, now);
+      this.#ensureRecord(this.#plan(audience.resource), state, call.key, audience.field, body, now);
     }
     this.#record(plan, state, call, record.value, now);
+    // The send's webhooks are about the audience's record it went to: none for an address no
+    // record has (sandbox: Loops does not say what it sends then).
+    const recipient =
+      audience &&
+      this.#collection(state, audience.resource).findBy(audience.field, body[audience.field]);
+    if (audience !== undefined && recipient !== undefined) {
+      this.emitter.sent(
+        call.key,
+        plan.name,
+        record.value,
+        { [audience.resource]: recipient.value },
+        now,
+      );
+    }
     return result;
   }
 
@@ -1325,6 +1498,7 @@ export class Sandbox {
   #ensureRecord(
     plan: ResourcePlan,
     state: KeyState,
+    key: string,
     field: string,
     body: JsonObject,
     now: number,
@@ -1340,6 +1514,7 @@ export class Sandbox {
     const stored = inSchemaOrder(conform(value, plan.schemaPointer), plan.schemaPointer);
     collection.add({ seq: state.nextSeq++, seed: false, value: stored });
     this.#evict(plan, state);
+    this.emitter.changed(key, plan.name, undefined, stored, now);
   }
 
   #flagRule(plan: ResourcePlan): NonNullable<SandboxResource["flag"]> {

@@ -2,7 +2,7 @@
 // under each of its server URLs (and the sandbox's controls), nothing else, so that a Loops path
 // the contract lacks stays unhandled for `onUnhandledRequest` to decide.
 import { contract, type JsonObject, operations } from "@loops-contract/spec";
-import { http, type RequestHandler } from "msw";
+import { bypass, http, type RequestHandler } from "msw";
 import { createMockEngine, type MockBehaviour } from "../engine.js";
 import { controlPrefix } from "../routes.js";
 import { controlsOf, type SandboxControls } from "../sandbox.js";
@@ -36,7 +36,9 @@ function resettingSandbox(handler: RequestHandler, resetSandbox: () => void): Re
  * that needs it.
  */
 export function loopsHandlers(options: MockBehaviour = {}): LoopsHandlers {
-  const engine = createMockEngine(options);
+  // Webhooks leave through MSW's documented escape hatch: `bypass()` marks a request MSW performs
+  // as it is, so the server's own handlers and its unhandled-request policy never see them.
+  const engine = createMockEngine(options, { send: (request) => fetch(bypass(request)) });
   const answer = ({ request }: { request: Request }) => fetchAnswer(engine, request);
   const servers = (Array.isArray(contract.servers) ? contract.servers : []).map((server) =>
     String((server as JsonObject).url).replace(/\/$/, ""),

@@ -2,16 +2,28 @@
 // is a path in that document and a handler here, keyed by its operationId.
 import { messageReply, type Responder } from "../context.js";
 import { FixtureError, type Fixtures, type Sandbox } from "../sandbox.js";
+import { WebhookEndpointError } from "../webhooks/dispatcher.js";
+import { WebhookTriggerError } from "../webhooks/emitter.js";
 
 /** A control's answer body; its request body has been validated against the document. */
 type ControlHandler = (sandbox: Sandbox, key: string, body: unknown) => unknown;
 
 const clock = (now: number) => ({ now: new Date(now).toISOString() });
 
+const webhookSettings = (sandbox: Sandbox, key: string) => ({
+  endpoint: sandbox.webhooks.endpoint(key) ?? null,
+  secret: sandbox.webhooks.secret(key),
+});
+
 export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
   now: (sandbox, key) => clock(sandbox.now(key)),
-  advanceClock: (sandbox, key, body) =>
-    clock(sandbox.advanceClock(key, (body as { milliseconds: number }).milliseconds)),
+  // Over HTTP the answer waits for the webhooks the move made due, so that a test reads its
+  // endpoint after it.
+  advanceClock: async (sandbox, key, body) => {
+    const now = sandbox.advanceClock(key, (body as { milliseconds: number }).milliseconds);
+    await sandbox.webhooks.settled(key);
+    return clock(now);
+  },
   reset: (sandbox, key) => {
     sandbox.reset(key);
     return clock(sandbox.now(key));
@@ -23,12 +35,22 @@ export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
   },
   // Every key, whichever authorised it: the key only shows the request means this mock.
   resetAll: (sandbox) => ({ keys: sandbox.reset() }),
+  webhookSettings,
+  setWebhookEndpoint: (sandbox, key, body) => {
+    sandbox.webhooks.setEndpoint(key, (body as { endpoint: string | null }).endpoint);
+    return webhookSettings(sandbox, key);
+  },
+  webhookDeliveries: (sandbox, key) => sandbox.webhooks.deliveries(key),
+  triggerWebhook: (sandbox, key, body) => {
+    const { event, payload } = body as { event: string; payload?: unknown };
+    return { delivery: sandbox.emitter.trigger(key, event, payload) ?? null };
+  },
 };
 
 export function controlsResponder(sandbox: Sandbox | undefined): Responder {
   return {
     takes: (context) => context.document.kind === "controls",
-    answer(context, { operation }) {
+    async answer(context, { operation }) {
       if (sandbox === undefined) {
         return messageReply(context, 404, "This mock is stateless: it has no sandbox to change.");
       }
@@ -37,10 +59,16 @@ export function controlsResponder(sandbox: Sandbox | undefined): Responder {
         throw new Error(`No handler for the control ${operation.operationId}`);
       const success = operation.responses.find((response) => response.status.startsWith("2"));
       try {
-        const body = handler(sandbox, context.apiKey ?? "", context.body);
+        const body = await handler(sandbox, context.apiKey ?? "", context.body);
         return { status: Number(success?.status ?? 200), body };
       } catch (error) {
-        if (error instanceof FixtureError) return messageReply(context, 400, error.message);
+        if (
+          error instanceof FixtureError ||
+          error instanceof WebhookEndpointError ||
+          error instanceof WebhookTriggerError
+        ) {
+          return messageReply(context, 400, error.message);
+        }
         throw error;
       }
     },
