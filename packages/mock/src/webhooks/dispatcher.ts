@@ -162,7 +162,7 @@ export class WebhookDispatcher {
   /** Told the key whenever one of its deliveries is added or changes: the inspector's feed. */
   readonly #watchers = new Set<(key: string) => void>();
   readonly #defaultEndpoint: URL | undefined;
-  readonly #secret: Buffer | undefined;
+  readonly #secret: Uint8Array | undefined;
   readonly #mockSecret = mockSecret();
   /** The secret every key was given, if any. */
   readonly #givenSecret: string | undefined;
