@@ -125,7 +125,7 @@ export interface MockEngine {
   rateLimit: number | undefined;
   /** What each API key created and changed; `undefined` when stateless. Its owner is the engine. */
   sandbox: Sandbox | undefined;
-  /** The sandbox's inspector (`undefined` when stateless): `changed` tells its open pages. */
+  /** The sandbox's inspector, its page and listings across keys; `undefined` when stateless. */
   inspector: Inspector | undefined;
   /** Every request answered, per key; `undefined` with `journal: false`. */
   journal: Journal | undefined;

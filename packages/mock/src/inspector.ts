@@ -18,7 +18,7 @@ import type { Sandbox } from "./sandbox.js";
 const pageFolder = new URL("../inspector/", import.meta.url);
 
 /** The page's files, by the name its URLs use, with their media types. */
-export const pageFiles: Readonly<Record<string, string>> = {
+const pageFiles: Readonly<Record<string, string>> = {
   "page.html": "text/html; charset=utf-8",
   "inspector.js": "text/javascript; charset=utf-8",
   "inspector.css": "text/css; charset=utf-8",
@@ -36,7 +36,7 @@ const pageHeaders = {
 const fileTexts = new Map<string, Promise<string>>();
 
 /** A file of the page, read once (the package does not change while the mock runs). */
-export function pageFile(name: string): Promise<string> {
+function pageFile(name: string): Promise<string> {
   let text = fileTexts.get(name);
   if (text === undefined) {
     text = readFile(new URL(name, pageFolder), "utf8");
@@ -54,8 +54,6 @@ async function fileReply(name: string): Promise<Reply> {
 export interface Inspector {
   /** Answers the inspector's controls, once the request passes the access guard. */
   responder: Responder;
-  /** Tells open pages that a key changed: whatever writes to a key calls it. */
-  changed(apiKey: string, change: JsonObject): void;
   /** Sees every answer: a request with a key changed what the page shows of it (its journal). */
   onAnswer: AnswerListener;
   /** The operationIds of openapi/sandbox.yaml it answers. */
@@ -200,7 +198,6 @@ export function createInspector(
         return (handlers[operationId] as Handler)(context, target);
       },
     },
-    changed,
     onAnswer: (context, answer) => {
       if (context.apiKey === undefined) return;
       const { method } = context.request;
