@@ -152,6 +152,17 @@ function picked(source: unknown, fields: readonly string[] | undefined): JsonObj
   return kept;
 }
 
+/**
+ * An entry in one line, for the messages of waitFor and the matchers: its kind, seq and
+ * recipients; a webhook step's event, status and the endpoint's answer too.
+ */
+export function outboxLabel(entry: OutboxEntry): string {
+  const to = entry.to.length > 0 ? ` to ${entry.to.join(", ")}` : "";
+  if (entry.kind !== webhookKind) return `${entry.kind} #${entry.seq}${to}`;
+  const answer = entry.endpointStatus === null ? "" : `, answered ${entry.endpointStatus}`;
+  return `webhook #${entry.seq} ${entry.eventName}${to} (${entry.status}${answer})`;
+}
+
 /** The error `waitFor` rejects with: what it waited for, and what the outbox holds. */
 export class WaitForTimeout extends Error {
   override name = "WaitForTimeout";
@@ -166,7 +177,7 @@ export function timeoutMessage(match: OutboxMatch, timeout: number, held: Outbox
   }
   const closest = nearMisses(match, held).map(
     ({ entry, differences }) =>
-      `  ${entry.kind} #${entry.seq} to ${entry.to.join(", ")}:\n${differences.map((line) => `    ${line}`).join("\n")}`,
+      `  ${outboxLabel(entry)}:\n${differences.map((line) => `    ${line}`).join("\n")}`,
   );
   return [head, ...(closest.length > 0 ? ["Closest:", ...closest] : [])].join("\n");
 }

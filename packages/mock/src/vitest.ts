@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import type { JournalEntry, JournalFilter } from "./journal.js";
 import { differences, nearMisses } from "./match.js";
 import type { ControlId, OperationId } from "./operation-ids.gen.js";
-import type { OutboxEntry, OutboxExpected, OutboxFilter } from "./outbox.js";
+import { type OutboxEntry, type OutboxExpected, type OutboxFilter, outboxLabel } from "./outbox.js";
 
 /** What the matchers read: a mock in this process or connected to one. */
 export interface RecordsReader {
@@ -55,13 +55,12 @@ async function toHaveSent(
 ): Promise<MatcherResult> {
   const entries = await readerOf(received).outbox(apiKey);
   const found = entries.find((entry) => differences(expected, entry).length === 0);
-  const label = (entry: OutboxEntry) => `${entry.kind} #${entry.seq} to ${entry.to.join(", ")}`;
   return {
     pass: found !== undefined,
     message: () =>
       found === undefined
-        ? `Expected the key's outbox to hold an entry matching ${shown(expected)}.\n${closest(expected, entries, label)}`
-        : `Expected the key's outbox to hold no entry matching ${shown(expected)}, but ${label(found)} does.`,
+        ? `Expected the key's outbox to hold an entry matching ${shown(expected)}.\n${closest(expected, entries, outboxLabel)}`
+        : `Expected the key's outbox to hold no entry matching ${shown(expected)}, but ${outboxLabel(found)} does.`,
   };
 }
 
