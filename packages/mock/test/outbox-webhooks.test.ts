@@ -7,7 +7,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { webhooks } from "@loops-contract/spec";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMockFetch, type MockChange, type MockFetch } from "../dist/index.js";
+import {
+  createMockFetch,
+  type MockChange,
+  type MockFetch,
+  type OutboxKind,
+} from "../dist/index.js";
 import "../dist/vitest.js";
 import { call, freshKey, operationFor } from "./support/sandbox.js";
 
@@ -16,7 +21,8 @@ const createCampaign = operationFor("campaign", "create");
 const updateCampaign = operationFor("campaign", "update");
 const updateMessage = operationFor("emailMessage", "update");
 const listId = "cm9list0000000000000000";
-const campaignKind = webhooks.find((webhook) => webhook.sandbox?.outbox)?.sandbox?.outbox?.kind;
+const campaignKind = webhooks.find((webhook) => webhook.sandbox?.outbox)?.sandbox?.outbox
+  ?.kind as OutboxKind;
 
 /** An address no seeded contact has. */
 const address = (name: string) => `${name}-${Math.random().toString(36).slice(2)}@example.com`;
