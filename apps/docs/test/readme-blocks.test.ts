@@ -111,6 +111,8 @@ describe("the READMEs' TypeScript blocks", () => {
           ...process.env,
           // A key of its own: each block starts on a fresh team, as a reader's would.
           LOOPS_API_KEY: `readme-block-${block.file}`,
+          // The webhook handlers' endpoint secret: base64 after whsec_, as Loops' settings give one.
+          LOOPS_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
           README_BLOCK_PRODUCTION_URL: productionUrl,
           README_BLOCK_SANDBOX_URL: sandbox.url.replace(/\/$/, ""),
         },

@@ -5,9 +5,10 @@
 //                                  and the production server the client defaults to
 //   test/contract-examples.gen.ts  every operation's named request and success examples, typed
 //   test/methods.test-d.gen.ts     type tests for every generated method
+//   test/webhooks.test-d.gen.ts    type tests for every webhook's event: its example, its narrowing
 // The naming rule is the contract's `x-sdk-method` (namespace.method); a collision fails the build.
 import { writeFile } from "node:fs/promises";
-import { contract, contractYamlPath, deref, operations } from "@loops-contract/spec";
+import { contract, contractYamlPath, deref, operations, webhooks } from "@loops-contract/spec";
 import openapiTS, {
   astToString,
   COMMENT_HEADER,
@@ -154,6 +155,10 @@ await writeFile(
   examplesModule(methods),
 );
 await writeFile(new URL("../test/methods.test-d.gen.ts", import.meta.url), typeTestModule(methods));
+await writeFile(
+  new URL("../test/webhooks.test-d.gen.ts", import.meta.url),
+  webhookTypeTestModule(),
+);
 
 function describeMethod(operation) {
   const where = `${operation.operationId} (${operation.method.toUpperCase()} ${operation.path})`;
@@ -543,6 +548,35 @@ import type { operations } from "../src/schema.gen.js";
 import { examples } from "./contract-examples.gen.js";
 
 const loops = createLoopsClient({ apiKey: "test-key" });
+
+${tests}`;
+}
+
+/**
+ * Type tests for the webhooks' events: the names are the contract's; each example is its event
+ * (`satisfies`: no field it lacks, none of the wrong type); `eventName` narrows the union to it.
+ */
+function webhookTypeTestModule() {
+  const names = webhooks.map(({ eventName }) => JSON.stringify(eventName));
+  let tests = `test("the events' names are the contract's", () => {
+  expectTypeOf<WebhookEventName>().toEqualTypeOf<${names.join(" | ")}>();
+});\n\n`;
+  for (const [index, webhook] of webhooks.entries()) {
+    const name = names[index];
+    const other = names[(index + 1) % names.length];
+    for (const [exampleName, value] of Object.entries(webhook.examples)) {
+      tests += `test(${JSON.stringify(`${webhook.key}: ${exampleName}`)}, () => {
+  const example = ${JSON.stringify(value)} satisfies WebhookEventOf<${name}>;
+  const event: WebhookEvent = example;
+  if (event.eventName === ${name}) expectTypeOf(event).toEqualTypeOf<WebhookEventOf<${name}>>();
+  // @ts-expect-error another event's name
+  const renamed: WebhookEventOf<${name}> = { ...example, eventName: ${other} };
+  expectTypeOf(renamed).not.toBeAny();
+});\n\n`;
+    }
+  }
+  return `${HEADER}import { expectTypeOf, test } from "vitest";
+import type { WebhookEvent, WebhookEventName, WebhookEventOf } from "../src/webhooks.js";
 
 ${tests}`;
 }

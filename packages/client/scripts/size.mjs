@@ -3,11 +3,13 @@
 // same way in the same run, and the generated table of methods per operation of the contract.
 // The response validation entry, which the client imports only when `validateResponses` is on (a
 // bundler splits it off), is measured apart, in the same two parts, and must not carry ajv itself.
+// So is the webhooks entry, which must carry none of the client's runtime, and its payload
+// validation, which it imports only with `validate`.
 // A script rather than size-limit because the budget is a share of openapi-fetch plus a cost per
 // operation, which fixed limits cannot express.
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { operations } from "@loops-contract/spec";
+import { operations, webhooks } from "@loops-contract/spec";
 import { build } from "esbuild";
 
 /**
@@ -22,6 +24,10 @@ const BYTES_PER_OPERATION = 40;
 const VALIDATION_SHARE_OF_OPENAPI_FETCH = 0.9;
 /** Each operation's compiled response validators may add at most this much. */
 const VALIDATOR_BYTES_PER_OPERATION = 1100;
+/** The webhooks entry (verification and signing) may weigh at most this share of openapi-fetch's. */
+const WEBHOOKS_SHARE_OF_OPENAPI_FETCH = 0.8;
+/** Each webhook's compiled payload validators, with the drift wording they share, at most this. */
+const VALIDATOR_BYTES_PER_WEBHOOK = 500;
 
 const dist = (file) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
 
@@ -71,7 +77,18 @@ const validators = await minifiedGzipBytes(dist("response-validators.gen.js"), [
 const validationRuntimeBudget = Math.floor(openapiFetch * VALIDATION_SHARE_OF_OPENAPI_FETCH);
 const validatorsBudget = VALIDATOR_BYTES_PER_OPERATION * operations.length;
 // Only ajv-formats' format functions may come along: any file of ajv is the schema compiler.
-const compilerFiles = validationEntry.inputs.filter((input) => /node_modules\/ajv\//.test(input));
+const webhookValidationWhole = await bundle(dist("webhook-validation.js"), []);
+const compilerFiles = [...validationEntry.inputs, ...webhookValidationWhole.inputs].filter(
+  (input) => /node_modules\/ajv\//.test(input),
+);
+
+const mainEntry = await bundle(dist("index.js"), ["./validation.js"]);
+const webhooksEntry = await bundle(dist("webhooks.js"), ["./webhook-validation.js"]);
+const webhooksBudget = Math.floor(openapiFetch * WEBHOOKS_SHARE_OF_OPENAPI_FETCH);
+const webhookValidation = await minifiedGzipBytes(dist("webhook-validation.js"), ["ajv-formats/*"]);
+const webhookValidationBudget = VALIDATOR_BYTES_PER_WEBHOOK * webhooks.length;
+// Any file the client's own bundle holds (its runtime, openapi-fetch) is one a handler need not load.
+const fromClient = webhooksEntry.inputs.filter((input) => mainEntry.inputs.includes(input));
 
 console.log(`openapi-fetch (min+gzip):                           ${openapiFetch} B`);
 console.log(
@@ -90,8 +107,18 @@ console.log(
 console.log(
   `the whole validation entry (min+gzip, formats in):  ${validationEntry.bytes} B, loaded only with validateResponses`,
 );
+console.log(
+  `webhooks entry (min+gzip):                          ${webhooksEntry.bytes} B, budget ${webhooksBudget} B (${Math.round(WEBHOOKS_SHARE_OF_OPENAPI_FETCH * 100)}% of openapi-fetch)`,
+);
+console.log(
+  `webhook payload validation, ${webhooks.length} webhooks (min+gzip):  ${webhookValidation} B, budget ${webhookValidationBudget} B (${VALIDATOR_BYTES_PER_WEBHOOK} B each), loaded only with validate`,
+);
+if (fromClient.length > 0) {
+  console.error(`The webhooks entry bundles the client's runtime: ${fromClient.join(", ")}.`);
+  process.exit(1);
+}
 if (compilerFiles.length > 0) {
-  console.error(`The validation entry bundles ajv's compiler: ${compilerFiles.join(", ")}.`);
+  console.error(`The validation bundles ajv's compiler: ${compilerFiles.join(", ")}.`);
   process.exit(1);
 }
 const over = [
@@ -100,6 +127,10 @@ const over = [
   validationRuntime > validationRuntimeBudget &&
     `the validation runtime by ${validationRuntime - validationRuntimeBudget} B`,
   validators > validatorsBudget && `the compiled validators by ${validators - validatorsBudget} B`,
+  webhooksEntry.bytes > webhooksBudget &&
+    `the webhooks entry by ${webhooksEntry.bytes - webhooksBudget} B`,
+  webhookValidation > webhookValidationBudget &&
+    `the webhook payload validation by ${webhookValidation - webhookValidationBudget} B`,
 ].filter(Boolean);
 if (over.length > 0) {
   console.error(`Over budget: ${over.join(", ")}.`);

@@ -1,20 +1,31 @@
-// Compiles the contract's response schemas into standalone validators on every build (ajv's
-// standalone code, with the spec module's ajv set-up), so the opt-in response validation ships
+// Compiles the contract's response and webhook payload schemas into standalone validators on every
+// build (ajv's standalone code, with the spec module's ajv set-up), so the opt-in validation ships
 // plain functions and no schema compiler. Writes src/response-validators.gen.ts:
 //   one validator per documented response body and header schema, and per oneOf/anyOf alternative
 //   (the runtime re-checks a value against each to say which field drifted), plus a table by
-//   operationId of each documented status: its body validator and its headers.
+//   operationId of each documented status: its body validator and its headers;
+// and src/webhook-validators.gen.ts: one validator per webhook payload by its eventName, with its
+//   alternatives' validators the same way.
 // And src/json.gen.ts, the spec package's pure JSON helpers (`@loops-contract/spec/json`, from
 // spec/src/json.ts) that the runtime uses, copied rather than imported: the published client has
 // no runtime dependency on the spec package, whose main entry loads the bundle and ajv.
 import { readFile, writeFile } from "node:fs/promises";
-import { annotationKeywords, contract, createAjv, operations, resolve } from "@loops-contract/spec";
+import {
+  annotationKeywords,
+  contract,
+  createAjv,
+  operations,
+  resolve,
+  webhooks,
+} from "@loops-contract/spec";
 import { escapePointer, isObject, valueAt } from "@loops-contract/spec/json";
 import { _ } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 
 /** Keywords whose value maps names to subschemas (the names are data, not keywords). */
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
+/** Keywords whose value is one subschema. */
+const SUBSCHEMAS = ["items", "additionalProperties", "not", "contains", "if", "then", "else"];
 /** Keywords whose value is data, kept as is. */
 const SCHEMA_DATA = new Set(["enum", "const", "required"]);
 
@@ -51,62 +62,83 @@ const HEADER = `// @ts-nocheck ajv's standalone code is plain JavaScript.
 `;
 
 const document = stripDocument(contract);
-// messages: false and verbose: the runtime words each error itself from its keyword, params and
-// schema; inlineRefs: false compiles each component once instead of into every schema using it.
-const ajv = createAjv(
-  {
-    code: { source: true, esm: true, formats: _`ajvFormats` },
-    messages: false,
-    verbose: true,
-    inlineRefs: false,
-  },
-  document,
-);
-
 const at = (pointer) => valueAt(document, pointer);
 
-const exportNames = new Map();
-/** The standalone export for the schema at `pointer`, followed through `$ref`s. */
-function validatorFor(pointer) {
-  const target = resolve(pointer).pointer;
-  if (!exportNames.has(target)) exportNames.set(target, `v${exportNames.size}`);
-  return exportNames.get(target);
-}
+/**
+ * A set of standalone validators, compiled into one module: `validatorFor(pointer)` names the
+ * export for a schema, `collectAlternatives(pointer)` adds one for each oneOf/anyOf alternative
+ * reachable from it, `code()` is ajv's standalone module of them all.
+ */
+function validatorSet({ inlineRefs }) {
+  // messages: false and verbose: the runtime words each error itself from its keyword, params and
+  // schema; inlineRefs: false compiles each component once instead of into every schema using it.
+  const ajv = createAjv(
+    {
+      code: { source: true, esm: true, formats: _`ajvFormats` },
+      messages: false,
+      verbose: true,
+      inlineRefs,
+    },
+    document,
+  );
+  const exportNames = new Map();
+  /** The standalone export for the schema at `pointer`, followed through `$ref`s. */
+  function validatorFor(pointer) {
+    const target = resolve(pointer).pointer;
+    if (!exportNames.has(target)) exportNames.set(target, `v${exportNames.size}`);
+    return exportNames.get(target);
+  }
 
-/** Every oneOf/anyOf alternative reachable from `pointer`, by its JSON text (what verbose errors carry). */
-const alternatives = new Map();
-const walked = new Set();
-function collectAlternatives(pointer) {
-  if (walked.has(pointer)) return;
-  walked.add(pointer);
-  const schema = at(pointer);
-  if (!isObject(schema)) return;
-  if (typeof schema.$ref === "string") collectAlternatives(schema.$ref.slice(1));
-  for (const keyword of ["oneOf", "anyOf", "allOf", "prefixItems"]) {
-    (schema[keyword] ?? []).forEach((branch, index) => {
-      const branchPointer = `${pointer}/${keyword}/${index}`;
-      if (keyword === "oneOf" || keyword === "anyOf") {
-        alternatives.set(JSON.stringify(branch), validatorFor(branchPointer));
+  /** Every oneOf/anyOf alternative reachable from `pointer`, by its JSON text (what verbose errors carry). */
+  const alternatives = new Map();
+  const walked = new Set();
+  function collectAlternatives(pointer) {
+    if (walked.has(pointer)) return;
+    walked.add(pointer);
+    const schema = at(pointer);
+    if (!isObject(schema)) return;
+    if (typeof schema.$ref === "string") collectAlternatives(schema.$ref.slice(1));
+    for (const keyword of ["oneOf", "anyOf", "allOf", "prefixItems"]) {
+      (schema[keyword] ?? []).forEach((branch, index) => {
+        const branchPointer = `${pointer}/${keyword}/${index}`;
+        if (keyword === "oneOf" || keyword === "anyOf") {
+          alternatives.set(JSON.stringify(branch), validatorFor(branchPointer));
+        }
+        collectAlternatives(branchPointer);
+      });
+    }
+    for (const keyword of SUBSCHEMAS) {
+      if (typeof schema[keyword] === "object") collectAlternatives(`${pointer}/${keyword}`);
+    }
+    for (const keyword of SCHEMA_MAPS) {
+      for (const name of Object.keys(schema[keyword] ?? {})) {
+        collectAlternatives(`${pointer}/${keyword}/${escapePointer(name)}`);
       }
-      collectAlternatives(branchPointer);
-    });
-  }
-  for (const keyword of [
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "if",
-    "then",
-    "else",
-  ]) {
-    if (typeof schema[keyword] === "object") collectAlternatives(`${pointer}/${keyword}`);
-  }
-  for (const keyword of SCHEMA_MAPS) {
-    for (const name of Object.keys(schema[keyword] ?? {})) {
-      collectAlternatives(`${pointer}/${keyword}/${escapePointer(name)}`);
     }
   }
+
+  function code() {
+    const refs = Object.fromEntries(
+      [...exportNames].map(([pointer, name]) => [name, `contract#${pointer}`]),
+    );
+    const source = standaloneCode.default(ajv, refs);
+    // ajv writes `require(...)` for its own runtime helpers even in ESM output; none may slip through.
+    const required = source.match(/require\([^)]*\)/g);
+    if (required) {
+      throw new Error(
+        `The standalone validators need ${[...new Set(required)].join(", ")}: import it`,
+      );
+    }
+    return `${HEADER}import { fullFormats as ajvFormats } from "ajv-formats/dist/formats.js";
+${source}
+
+/** A validator for each oneOf/anyOf alternative, by the alternative's schema as JSON. */
+export const alternatives = new Map([
+${[...alternatives].map(([json, name]) => `  [${JSON.stringify(json)}, ${name}],`).join("\n")}
+]);
+`;
+  }
+  return { validatorFor, collectAlternatives, code };
 }
 
 /** A header's schema in words, for "expected": its type and format, or its enum. */
@@ -117,6 +149,7 @@ function describeHeader(pointer) {
   return schema.format ? `${type} (${schema.format})` : type;
 }
 
+const responses = validatorSet({ inlineRefs: false });
 const table = [];
 for (const operation of operations) {
   const statuses = [];
@@ -128,41 +161,42 @@ for (const operation of operations) {
     }
     const headers = response.headers.map(
       (header) =>
-        `[${JSON.stringify(header.name)}, ${header.required}, ${validatorFor(header.schemaPointer)}, ${JSON.stringify(describeHeader(header.schemaPointer))}]`,
+        `[${JSON.stringify(header.name)}, ${header.required}, ${responses.validatorFor(header.schemaPointer)}, ${JSON.stringify(describeHeader(header.schemaPointer))}]`,
     );
-    if (response.body) collectAlternatives(resolve(response.body.schemaPointer).pointer);
-    const body = response.body ? validatorFor(response.body.schemaPointer) : "undefined";
+    if (response.body) responses.collectAlternatives(resolve(response.body.schemaPointer).pointer);
+    const body = response.body ? responses.validatorFor(response.body.schemaPointer) : "undefined";
     statuses.push(`    ${response.status}: { body: ${body}, headers: [${headers.join(", ")}] },`);
   }
   table.push(
     `  ${JSON.stringify(operation.operationId)}: {\n    method: ${JSON.stringify(operation.method.toUpperCase())},\n    path: ${JSON.stringify(operation.path)},\n    responses: {\n${statuses.map((line) => `  ${line}`).join("\n")}\n    },\n  },`,
   );
 }
-
-const refs = Object.fromEntries(
-  [...exportNames].map(([pointer, name]) => [name, `contract#${pointer}`]),
-);
-const code = standaloneCode.default(ajv, refs);
-// ajv writes `require(...)` for its own runtime helpers even in ESM output; none may slip through.
-const required = code.match(/require\([^)]*\)/g);
-if (required) {
-  throw new Error(`The standalone validators need ${[...new Set(required)].join(", ")}: import it`);
-}
-
 await writeFile(
   new URL("../src/response-validators.gen.ts", import.meta.url),
-  `${HEADER}import { fullFormats as ajvFormats } from "ajv-formats/dist/formats.js";
-${code}
-
+  `${responses.code()}
 /** Each operation's documented statuses: the body's validator and each header [name, required, validator, expected]. */
 export const operations = {
 ${table.join("\n")}
 };
+`,
+);
 
-/** A validator for each oneOf/anyOf alternative, by the alternative's schema as JSON. */
-export const alternatives = new Map([
-${[...alternatives].map(([json, name]) => `  [${JSON.stringify(json)}, ${name}],`).join("\n")}
-]);
+// The webhooks' payloads, in a module of their own that only `verifyWebhook`'s `validate` loads.
+// Their components inlined: a payload may require at its own level a field that an `allOf` part
+// defines (a webhook's mailing list requires every field of MailingList), which strict ajv
+// accepts only where it sees the part's properties.
+const payloads = validatorSet({ inlineRefs: true });
+const events = webhooks.map(({ eventName, schemaPointer }) => {
+  payloads.collectAlternatives(resolve(schemaPointer).pointer);
+  return `  ${JSON.stringify(eventName)}: ${payloads.validatorFor(schemaPointer)},`;
+});
+await writeFile(
+  new URL("../src/webhook-validators.gen.ts", import.meta.url),
+  `${payloads.code()}
+/** Each webhook's payload validator, by its eventName. */
+export const events = {
+${events.join("\n")}
+};
 `,
 );
 

@@ -24,7 +24,7 @@ export function fieldName(instancePath: string): string {
 
 /**
  * The offending value, as sent. On purpose unlike the client's response explainer
- * (packages/client/src/validation.ts), which shares the pointer, type and branch helpers but shows
+ * (packages/client/src/body-drift.ts), which shares the pointer, type and branch helpers but shows
  * only code-like values: a request's faults go back to the one who sent it, while a response's
  * free text (a name, an address) must not reach the client's logs.
  */

@@ -4,6 +4,7 @@
 // under it would compile, and the unused directive would be the error.
 import { createLoopsClient, NotFoundError } from "@loops-contract/client";
 import { checkResponse, type ResponseDrift } from "@loops-contract/client/validation";
+import { signWebhook, verifyWebhook, type WebhookEvent } from "@loops-contract/client/webhooks";
 import { type DriftReport, runDriftCheck } from "@loops-contract/drift";
 import { connectMock, createMockFetch, startMock } from "@loops-contract/mock";
 import { loopsMatchers } from "@loops-contract/mock/vitest";
@@ -61,4 +62,15 @@ export async function waitedFor(url: string): Promise<string[]> {
   // @ts-expect-error: the matchers are functions.
   const matcher: string = loopsMatchers.toHaveSent;
   return [matcher, ...(await remote.waitFor("test", { kind: "preview" })).to];
+}
+
+export async function signedEventName(rawBody: string, secret: string): Promise<string[]> {
+  const event: WebhookEvent = await verifyWebhook(
+    rawBody,
+    await signWebhook(rawBody, secret),
+    secret,
+  );
+  // @ts-expect-error: an event's name is one of the contract's.
+  const unknownName: WebhookEvent["eventName"] = "no.such.event";
+  return [unknownName, event.eventName];
 }

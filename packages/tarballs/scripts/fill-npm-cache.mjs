@@ -1,7 +1,7 @@
 // Run by the root `pnpm:devPreinstall`, on every local `pnpm install`: puts in npm's cache all
 // that the tarball test's consumer project installs from the registry (its toolchain, both msw
-// majors, the packages' third-party dependencies), so that the test installs with `--offline`
-// and the gate needs no network.
+// majors, Deno and Bun where they are built for this platform, the packages' third-party
+// dependencies), so that the test installs with `--offline` and the gate needs no network.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,10 @@ const add = (spec, alias) => {
 for (const spec of toolchain.consumer) add(spec);
 add(toolchain.mswBeforeNode22_12);
 add(toolchain.mswFromNode22_12, "msw-from-node-22-12");
+// Deno's and Bun's own binaries, for this platform only: npm refuses a package built for another.
+for (const runtime of toolchain.webhookRuntimes[`${process.platform}-${process.arch}`] ?? []) {
+  add(runtime.package);
+}
 for (const folder of publishable) {
   const manifest = JSON.parse(readFileSync(new URL(`${folder}/package.json`, workspace), "utf8"));
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {

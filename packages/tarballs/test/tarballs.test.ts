@@ -26,14 +26,25 @@ const publishable = {
 /** The consumer's own packages from the registry; scripts/fill-npm-cache.mjs caches the same. */
 const toolchainFile = JSON.parse(
   readFileSync(fileURLToPath(new URL("../toolchain.json", import.meta.url)), "utf8"),
-) as { consumer: string[]; mswBeforeNode22_12: string; mswFromNode22_12: string };
+) as {
+  consumer: string[];
+  mswBeforeNode22_12: string;
+  mswFromNode22_12: string;
+  webhookRuntimes: Record<string, Array<{ name: string; package: string; bin: string }>>;
+};
 // msw 3 needs Node 22.12+; before it, msw 2, which the mock's peer range also allows.
 const [nodeMajor = 0, nodeMinor = 0] = process.versions.node.split(".").map(Number);
 const msw =
   nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 12)
     ? toolchainFile.mswFromNode22_12
     : toolchainFile.mswBeforeNode22_12;
-const toolchain = [...toolchainFile.consumer, msw];
+/** Deno and Bun, as npm packages of their binaries, where one is built for this platform. */
+const webhookRuntimes = toolchainFile.webhookRuntimes[`${process.platform}-${process.arch}`] ?? [];
+const toolchain = [
+  ...toolchainFile.consumer,
+  msw,
+  ...webhookRuntimes.map(({ package: spec }) => spec),
+];
 
 /**
  * The test recipes of the mock's README, as a reader copies them: each ```ts block titled with its
@@ -309,7 +320,7 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
     bundler: "tsconfig.bundler.json",
   };
 
-  test("TypeScript 5.9 (the consumer's) type-checks every entry, declaration and recipe under commonjs, nodenext and bundler; the mock's without @types/node", async ({
+  test("TypeScript 5.9 (the consumer's) type-checks every entry, declaration and recipe under commonjs, nodenext and bundler; the mock's and the client's webhooks without @types/node", async ({
     expect,
     signal,
   }) => {
@@ -323,8 +334,9 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
     const clean = { packages: Object.keys(publishable), nodeTypes: true, errors: [] };
     expect(JSON.parse(check.stdout)).toEqual({
       ...Object.fromEntries(Object.values(modes).map((tsconfig) => [tsconfig, clean])),
-      // The mock's declarations read the spec's; nothing may pull @types/node in behind our back.
-      [withoutNodeTypes]: { packages: ["mock", "spec"], nodeTypes: false, errors: [] },
+      // The mock's declarations read the spec's, the webhooks entry the client's; nothing may pull
+      // @types/node in behind our back.
+      [withoutNodeTypes]: { packages: ["client", "mock", "spec"], nodeTypes: false, errors: [] },
     });
   });
 
@@ -391,6 +403,7 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
       expect.arrayContaining([
         "@loops-contract/client",
         "@loops-contract/client/validation",
+        "@loops-contract/client/webhooks",
         "@loops-contract/spec",
         "@loops-contract/spec/openapi.json",
         "@loops-contract/spec/openapi.yaml",
@@ -400,6 +413,42 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
       ]),
     );
   });
+
+  test.skipIf(webhookRuntimes.length === 0)(
+    "the installed webhooks entry verifies a signed event and rejects it tampered with, the same under Node, Deno and Bun",
+    async ({ expect, signal }) => {
+      const runtimes = [
+        { name: "node", bin: process.execPath },
+        ...webhookRuntimes.map(({ name, package: spec, bin }) => ({
+          name,
+          bin: join(project, "node_modules", spec.slice(0, spec.lastIndexOf("@")), bin),
+        })),
+      ];
+      // Deno keeps its cache in the project, which afterAll removes.
+      const env = {
+        ...consumerEnv,
+        DENO_DIR: join(project, ".deno"),
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+      };
+      for (const { name, bin } of runtimes) {
+        const args = name === "deno" ? ["run", "webhooks-runtimes.mjs"] : ["webhooks-runtimes.mjs"];
+        const ran = await run(bin, args, { cwd: project, env, signal });
+        expect(ran.code, ran.report).toBe(0);
+        expect(JSON.parse(ran.stdout), name).toEqual({
+          runtime: name,
+          text: "testing.testEvent",
+          bytes: "testing.testEvent",
+          tampered: {
+            body: "WebhookVerificationError: no-matching-signature",
+            id: "WebhookVerificationError: no-matching-signature",
+            timestamp: "WebhookVerificationError: no-matching-signature",
+            secret: "WebhookVerificationError: no-matching-signature",
+          },
+        });
+      }
+    },
+  );
 
   test("the installed loops-mock serves the sandbox, and loops-drift finds it true to the contract", async ({
     expect,
@@ -455,9 +504,10 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
       assertionResults.length > 0,
     ]);
     // sandbox.test.ts: three ways (HTTP, fetch, MSW), two clients each; signup.test.ts: an app's
-    // sign-up with each client; then every recipe.
+    // sign-up with each client; webhooks.test.ts: an app's webhook endpoint fed by the mock; then
+    // every recipe.
     expect(files.sort()).toEqual(
-      ["sandbox.test.ts", "signup.test.ts", ...recipeTests]
+      ["sandbox.test.ts", "signup.test.ts", "webhooks.test.ts", ...recipeTests]
         .sort()
         .map((file) => [file, "passed", true]),
     );

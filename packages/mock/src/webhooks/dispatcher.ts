@@ -170,7 +170,7 @@ export class WebhookDispatcher {
   readonly #endpoints = new Map<string, URL>();
   readonly #listeners = new Set<WebhookListener>();
   readonly #defaultEndpoint: URL | undefined;
-  readonly #secret: Buffer | undefined;
+  readonly #secret: Uint8Array | undefined;
   readonly #mockSecret = mockSecret();
   /** The secret every key was given, if any. */
   readonly #givenSecret: string | undefined;

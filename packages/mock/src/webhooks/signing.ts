@@ -13,7 +13,7 @@ export class WebhookSecretError extends TypeError {
 }
 
 /** The key bytes of a `whsec_` secret, or a WebhookSecretError naming `where`. */
-export function secretBytes(secret: unknown, where: string): Buffer {
+export function secretBytes(secret: unknown, where: string): Uint8Array {
   if (typeof secret !== "string" || !secret.startsWith(prefix)) {
     throw new WebhookSecretError(
       `${where} must be a Standard Webhooks secret, whsec_ and base64 (whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw).`,
@@ -36,19 +36,19 @@ export function secretBytes(secret: unknown, where: string): Buffer {
  * A key's own secret: 24 bytes (the size of Standard Webhooks' examples) derived from the mock's
  * random one and the API key, so each key keeps its secret across resets and no table grows.
  */
-export function derivedSecret(mockSecret: Buffer, apiKey: string): string {
+export function derivedSecret(mockSecret: Uint8Array, apiKey: string): string {
   const bytes = createHmac("sha256", mockSecret).update(apiKey).digest().subarray(0, 24);
   return `${prefix}${bytes.toString("base64")}`;
 }
 
 /** Random bytes for `derivedSecret`, one set per mock. */
-export function mockSecret(): Buffer {
+export function mockSecret(): Uint8Array {
   return randomBytes(32);
 }
 
 /** The three Standard Webhooks headers of one message. */
 export function signedHeaders(
-  key: Buffer,
+  key: Uint8Array,
   id: string,
   timestampSeconds: number,
   body: string,
