@@ -56,6 +56,16 @@ export interface WebhookDelivery {
   body: string;
 }
 
+/**
+ * Told of each step of a delivery, once made: an attempt at the endpoint (`attempt`), a hand-off
+ * to the listeners alone or a drop (`attempt` null). The delivery is as that step left it.
+ */
+export type DeliveryReport = (
+  key: string,
+  delivery: WebhookDelivery,
+  attempt: WebhookAttempt | null,
+) => void;
+
 /** The sandbox's delivery rules: Loops' rate, and the sandbox's own retry schedule. */
 export interface DeliveryPolicy {
   /** Attempts per second per key. */
@@ -171,7 +181,8 @@ export class WebhookDispatcher {
     readonly wallTime: () => number,
     readonly send: SendRequest,
     readonly limits: { keys: number; recordsPerKey: number },
-    settings: WebhookSettings = {},
+    settings: WebhookSettings,
+    readonly report: DeliveryReport,
   ) {
     const { timeout } = settings;
     if (
@@ -258,6 +269,7 @@ export class WebhookDispatcher {
       record.status = "dropped";
       record.reason = `${outbox.queue.length - outbox.head} deliveries were waiting already`;
       record.nextAttemptAt = null;
+      this.report(key, record, null);
       return record;
     }
     outbox.queue.push({ record, nextAt: at });
@@ -353,6 +365,7 @@ export class WebhookDispatcher {
     if (endpoint === undefined) {
       if (record.listeners === 0) record.reason = "no endpoint or listener when it was due";
       this.#finish(key, outbox, record.listeners > 0 ? "delivered" : "dropped");
+      this.report(key, record, null);
       return;
     }
     record.endpoint = endpoint;
@@ -360,7 +373,8 @@ export class WebhookDispatcher {
     this.#post(endpoint, message).then((result) => {
       if (this.#outboxes.get(key) !== outbox) return;
       outbox.inFlight = false;
-      record.attempts.push({ at: iso(at), ...result });
+      const attempt = { at: iso(at), ...result };
+      record.attempts.push(attempt);
       const delay = this.policy.retryDelays[record.attempts.length - 1];
       if (result.error === null) {
         this.#finish(key, outbox, "delivered");
@@ -372,6 +386,7 @@ export class WebhookDispatcher {
         outbox.busy = false;
         this.#next(key, outbox);
       }
+      this.report(key, record, attempt);
       this.scheduler.runDue(key);
       this.#wake(key, outbox);
     });
