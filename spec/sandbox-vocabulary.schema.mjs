@@ -11,6 +11,16 @@ const nonEmpty = { type: "string", minLength: 1 };
 const someFields = { type: "object", minProperties: 1 };
 const fieldList = { type: "array", items: name };
 const clientError = { type: "integer", minimum: 400, maximum: 499 };
+/** A path into an event's records: a resource's name then fields, or a `$` name the sandbox fills. */
+const recordPath = {
+  type: "string",
+  pattern: "^(\\$(now|event|source)|[a-z][A-Za-z0-9]*)(\\.[A-Za-z0-9_]+)*$",
+};
+/**
+ * An outbox entry's kind. `webhook` is not one a declaration may take: the mock's webhook
+ * deliveries are outbox entries of that kind (SANDBOX.md, "Webhooks: delivery").
+ */
+const outboxKind = { type: "string", pattern: "^[a-z][A-Za-z0-9]*$", not: { const: "webhook" } };
 
 /** A refusal the sandbox answers with: the named example documented under `status`. */
 const refusal = { $ref: "#/$defs/Refusal" };
@@ -107,7 +117,20 @@ export default {
             "What the webhooks following it read as `$source`: where its email came from.",
         },
         payload: { $ref: "#/$defs/SandboxPayload" },
+        outbox: {
+          type: "object",
+          additionalProperties: false,
+          required: ["kind", "to"],
+          description:
+            "Each event its `on` changes make is a message sent: one entry of `kind` in the key's outbox, to the address at the path `to`, with `fields` filled in from the event's records as `payload` is; written whether or not the key has an endpoint or a listener, so only on a webhook with `on`.",
+          properties: {
+            kind: outboxKind,
+            to: recordPath,
+            fields: { $ref: "#/$defs/SandboxPayload" },
+          },
+        },
       },
+      dependentSchemas: { outbox: { required: ["on"], properties: { on: true } } },
       oneOf: [
         { required: ["on"], properties: { on: true } },
         { required: ["follows", "after"], properties: { follows: true, after: true } },
@@ -157,10 +180,7 @@ export default {
     SandboxValue: {
       title: "SandboxValue",
       anyOf: [
-        {
-          type: "string",
-          pattern: "^(\\$(now|event|source)|[a-z][A-Za-z0-9]*)(\\.[A-Za-z0-9_]+)*$",
-        },
+        recordPath,
         {
           type: "object",
           additionalProperties: false,
@@ -249,7 +269,7 @@ export default {
           additionalProperties: false,
           required: ["kind", "to"],
           properties: {
-            kind: { type: "string", pattern: "^[a-z][A-Za-z0-9]*$" },
+            kind: outboxKind,
             to: name,
             fields: fieldList,
             recordFields: fieldList,

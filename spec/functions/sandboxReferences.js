@@ -161,11 +161,46 @@ function checkOperationRefusals(entry, problem) {
   }
 }
 
+/** Every path a payload declaration reads, with where it is under the declaration. */
+function pathsOf(value, at) {
+  if (typeof value === "string") return [[value, at]];
+  if (!value || typeof value !== "object" || "const" in value || "freshId" in value) return [];
+  if (Array.isArray(value.firstOf))
+    return value.firstOf.map((path, index) => [path, [...at, "firstOf", index]]);
+  if (typeof value.listOf === "string") return [[value.listOf, [...at, "listOf"]]];
+  return Object.entries(value).flatMap(([field, entry]) => pathsOf(entry, [...at, field]));
+}
+
+/**
+ * A webhook's outbox entry is read from the event's records: each path it names starts at a
+ * resource of the model and, when it goes on, at a field of that resource's record; else the
+ * entry would silently lack it.
+ */
+function checkWebhookOutbox(outbox, recordSchemas, problem, at) {
+  const paths = [[outbox.to, [...at, "to"]], ...pathsOf(outbox.fields ?? {}, [...at, "fields"])];
+  for (const [path, where] of paths) {
+    const [resource, field] = path.split(".");
+    if (resource.startsWith("$")) continue;
+    if (!recordSchemas.has(resource)) {
+      problem(
+        `x-sandbox outbox reads '${path}': '${resource}' is no resource of x-sandbox-model.`,
+        where,
+      );
+    } else if (
+      field !== undefined &&
+      !propertiesOf(recordSchemas.get(resource)).some(([name]) => name === field)
+    ) {
+      problem(`x-sandbox outbox reads '${path}': '${field}' is no field of '${resource}'.`, where);
+    }
+  }
+}
+
 /**
  * A webhook's `x-sandbox`: the resources its changes, audience and `sets` name are declared, the
- * webhooks it follows exist, and a `set` or flag change's field is one of its resource's.
+ * webhooks it follows exist, a `set` or flag change's field is one of its resource's, and its
+ * outbox entry reads fields the records have.
  */
-function checkWebhooks(document, model, problem) {
+function checkWebhooks(document, model, recordSchemas, problem) {
   const webhooks = document.webhooks ?? {};
   const declared = (resource, at) => {
     if (!(resource in model.resources))
@@ -191,6 +226,8 @@ function checkWebhooks(document, model, problem) {
         ]);
     }
     if (sandbox.sets) declared(sandbox.sets.resource, [...at, "sets", "resource"]);
+    if (sandbox.outbox)
+      checkWebhookOutbox(sandbox.outbox, recordSchemas, problem, [...at, "outbox"]);
   }
 }
 
@@ -258,10 +295,12 @@ export default function sandboxReferences(document) {
     }
   }
 
+  const recordSchemas = new Map();
   for (const [name, resource] of Object.entries(model.resources)) {
     const at = ["x-sandbox-model", "resources", name];
     const operations = byResource.get(name) ?? [];
     const recordSchema = recordSchemaOf(operations, model.pagination);
+    if (recordSchema) recordSchemas.set(name, recordSchema);
     if (!recordSchema) {
       problem(
         `Resource '${name}' has no operation with x-sandbox action 'read', 'find' or 'list' to give its record's schema.`,
@@ -438,6 +477,6 @@ export default function sandboxReferences(document) {
       }
     }
   }
-  checkWebhooks(document, model, problem);
+  checkWebhooks(document, model, recordSchemas, problem);
   return results;
 }

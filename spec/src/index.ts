@@ -261,6 +261,8 @@ export function describeErrors(errors: ErrorObject[] | null | undefined): string
 function vocabularyFault(error: ErrorObject): string {
   const place = error.instancePath.slice(1);
   if (error.keyword === "false schema") return `${place} is only for the action inspect`;
+  // The vocabulary's `not`s keep names for its own use (the outbox kind `webhook`).
+  if (error.keyword === "not") return `${place} is a name the vocabulary reserves`;
   const allowed = error.keyword === "enum" ? `: ${error.params.allowedValues.join(", ")}` : "";
   return `${place} ${error.message}${allowed}`;
 }

@@ -100,6 +100,13 @@ const faults: Array<{ fault: string; change: (document: UntypedJson) => void; sa
     says: "GET /v1/campaigns does not fit the sandbox vocabulary (SANDBOX.md): x-sandbox/answer is only for the action inspect",
   },
   {
+    fault: "a webhook's outbox entry of the kind the mock keeps for its deliveries",
+    change: (document) => {
+      document.webhooks.campaignEmailSent.post["x-sandbox"].outbox.kind = "webhook";
+    },
+    says: "Webhook campaignEmailSent does not fit the sandbox vocabulary (SANDBOX.md): x-sandbox-webhook/outbox/kind is a name the vocabulary reserves",
+  },
+  {
     fault: "`x-sandbox: true`, which is neither a declaration nor `false`",
     change: (document) => {
       document.paths["/v1/campaigns"].get["x-sandbox"] = true;

@@ -169,11 +169,10 @@ function entriesPanel(id, title, summaryOf) {
 const panels = [
   {
     path: (key) => `keys/${key}/outbox`,
-    render: entriesPanel("outbox", "outbox", (entry) => [
-      entry.at,
-      entry.kind,
-      entry.to.join(", "),
-    ]),
+    // A message names its recipients; a step of a webhook delivery its event and status.
+    render: entriesPanel("outbox", "outbox", (entry) =>
+      [entry.at, entry.kind, entry.eventName, entry.to.join(", "), entry.status].filter(Boolean),
+    ),
   },
   {
     path: (key) => `keys/${key}/journal`,

@@ -1,7 +1,7 @@
 // Generates src/operation-ids.gen.ts on every build, from the contract's bundle and the mock's
 // own controls document, so the journal's and the outbox's types cannot drift from either.
 import { readFile, writeFile } from "node:fs/promises";
-import { operations } from "@loops-contract/spec";
+import { operations, webhooks } from "@loops-contract/spec";
 import { parse } from "yaml";
 
 const union = (names) =>
@@ -13,7 +13,9 @@ const controls = parse(await readFile(new URL("../openapi/sandbox.yaml", import.
 const controlIds = Object.values(controls.paths).flatMap((item) =>
   Object.values(item).flatMap((operation) => operation?.operationId ?? []),
 );
-const kinds = operations.flatMap((operation) => operation.sandbox?.outbox?.kind ?? []);
+const kinds = [...operations, ...webhooks].flatMap(
+  (declared) => declared.sandbox?.outbox?.kind ?? [],
+);
 
 await writeFile(
   new URL("../src/operation-ids.gen.ts", import.meta.url),
@@ -25,7 +27,10 @@ export type OperationId = ${union(operations.map((operation) => operation.operat
 /** Every control of the mock (openapi/sandbox.yaml), by its \`operationId\`. */
 export type ControlId = ${union(controlIds)};
 
-/** Every kind of outbox entry the contract declares (\`x-sandbox.outbox.kind\`). */
+/** Every kind of outbox entry the contract declares (\`x-sandbox.outbox.kind\`, on operations and webhooks). */
 export type OutboxKind = ${union(kinds)};
+
+/** Every webhook of the contract, by its \`eventName\`. */
+export type WebhookEventName = ${union(webhooks.map((webhook) => webhook.eventName))};
 `,
 );

@@ -210,6 +210,7 @@ function sandboxOf(
     },
     events: {
       sent: (key, message) => outbox.sent(key, message),
+      added: (key, entry) => outbox.add(key, entry),
       forgotten: (key) => {
         journal?.records.forget(key);
         outbox.records.forget(key);

@@ -9,15 +9,24 @@ export type { AnsweredBy, CheckName } from "./context.js";
 export { defaultRecordBytes, type MockBehaviour, type MockLimits } from "./engine.js";
 export type { JournalEntry, JournalFilter } from "./journal.js";
 export type { Expected } from "./match.js";
-export type { ControlId, OperationId, OutboxKind } from "./operation-ids.gen.js";
+export type {
+  ControlId,
+  OperationId,
+  OutboxKind,
+  WebhookEventName,
+} from "./operation-ids.gen.js";
 export {
   defaultWaitTimeout,
+  type MessageEntry,
   type OutboxEntry,
+  type OutboxExpected,
   type OutboxFilter,
   type OutboxMatch,
   type SentEntry,
   type WaitForOptions,
   WaitForTimeout,
+  type WebhookEntry,
+  webhookKind,
 } from "./outbox.js";
 export type { Instant, RecordKey } from "./recorded.js";
 export type { MockChange, MockRecords } from "./records.js";

@@ -175,12 +175,11 @@ export function createInspector(
   const changed = (apiKey: string, change: JsonObject) => {
     if (hub.listened) hub.publish("change", { key: handles.handle(apiKey), ...change });
   };
-  // What changes outside an answer says so itself: a send the key's clock made due, a delivery's
-  // attempts and retries.
+  // What changes outside an answer is written to the outbox: a send the key's clock made due, each
+  // step of a webhook delivery (an attempt, a retry, a drop).
   stores.outbox.records.subscribe(undefined, (event) => {
     if (event.type === "added" && event.apiKey !== null) changed(event.apiKey, { kind: "outbox" });
   });
-  sandbox.webhooks.watch((apiKey) => changed(apiKey, { kind: "delivery" }));
   const keys = () => keysOf(sandbox, stores);
   const handlers: Record<string, Handler> = {
     ...pageHandlers(keys, hub, handles),

@@ -6,5 +6,8 @@ export type OperationId = "listCampaigns" | "createCampaign" | "getCampaign" | "
 /** Every control of the mock (openapi/sandbox.yaml), by its `operationId`. */
 export type ControlId = "now" | "advanceClock" | "reset" | "log" | "define" | "resetAll" | "webhookSettings" | "setWebhookEndpoint" | "webhookDeliveries" | "triggerWebhook" | "journal" | "outbox" | "waitForOutbox" | "inspectorPage" | "inspectorFile" | "inspectorEvents" | "inspectorKeys" | "inspectorResources" | "inspectorJournal" | "inspectorOutbox" | "inspectorDeliveries" | "inspectorClock" | "inspectorAdvanceClock" | "inspectorReset";
 
-/** Every kind of outbox entry the contract declares (`x-sandbox.outbox.kind`). */
-export type OutboxKind = "preview" | "transactional";
+/** Every kind of outbox entry the contract declares (`x-sandbox.outbox.kind`, on operations and webhooks). */
+export type OutboxKind = "preview" | "transactional" | "campaign";
+
+/** Every webhook of the contract, by its `eventName`. */
+export type WebhookEventName = "contact.created" | "contact.unsubscribed" | "contact.deleted" | "contact.mailingList.subscribed" | "contact.mailingList.unsubscribed" | "transactional.email.sent" | "campaign.email.sent" | "loop.email.sent" | "email.delivered" | "email.softBounced" | "email.hardBounced" | "email.spamReported" | "email.clicked" | "email.opened" | "email.unsubscribed" | "email.resubscribed" | "testing.testEvent";

@@ -1,9 +1,10 @@
 // The outbox: every message the sandbox sent, per API key, newest first, bounded in bytes. What
-// makes an entry is the contract's `x-sandbox.outbox` (spec/SANDBOX.md), never a name here; other
-// senders (webhook deliveries, a campaign's recipients) add entries of their own kind with `add`.
+// makes a message entry is the contract's `x-sandbox.outbox`, on an operation or a webhook
+// (spec/SANDBOX.md), never a name here; beside them, each step of a webhook delivery is an entry
+// of the mock's own kind, `webhook`.
 import { isObject, type JsonObject } from "@loops-contract/spec/json";
 import { type Expected, meets, nearMisses } from "./match.js";
-import type { OperationId, OutboxKind } from "./operation-ids.gen.js";
+import type { OperationId, OutboxKind, WebhookEventName } from "./operation-ids.gen.js";
 import {
   type Instant,
   KeyedRecords,
@@ -14,12 +15,13 @@ import {
 } from "./recorded.js";
 import type { SentMessage } from "./sandbox.js";
 import { withoutData } from "./sizes.js";
+import type { WebhookAttempt, WebhookDelivery } from "./webhooks/dispatcher.js";
 
-/** An outbox entry as a sender adds it, before the outbox numbers it. */
-export interface SentEntry {
+/** A message as a sender adds it to the outbox, before the outbox numbers it. */
+export interface SentMessageEntry {
   /** What was sent, as the contract declares it (`x-sandbox.outbox.kind`). */
-  kind: OutboxKind | (string & {});
-  /** The operation whose request sent it; `null` for what the sandbox sent on its own. */
+  kind: OutboxKind;
+  /** The operation whose request sent it; `null` for what the sandbox sent on its own (a campaign). */
   operationId: OperationId | null;
   /** When it was sent, on the key's clock (ISO 8601). */
   at: string;
@@ -29,9 +31,74 @@ export interface SentEntry {
   [field: string]: unknown;
 }
 
-export interface OutboxEntry extends SentEntry {
-  /** Numbers every entry of the mock's outbox, in the order written. */
+/** The kind of the entries that are steps of webhook deliveries: the mock's own, not the contract's. */
+export const webhookKind = "webhook";
+
+/**
+ * One step of a webhook delivery: an attempt at the key's endpoint, a hand-off to the listeners
+ * alone, or a drop. `mock.webhookDeliveries(apiKey)` has each delivery as it is now.
+ */
+export interface SentWebhookEntry {
+  kind: typeof webhookKind;
+  operationId: null;
+  /** When the step was made, on the key's clock (ISO 8601). */
+  at: string;
+  /** The endpoint attempted; empty when the event went to listeners alone or was dropped. */
+  to: string[];
+  /** Its `webhook-id`, the same on every attempt. */
+  webhookId: string;
+  eventName: WebhookEventName;
+  /** The delivery after this step: `pending` (a retry is due at `nextAttemptAt`), `delivered`, `failed`, `dropped`. */
+  status: WebhookDelivery["status"];
+  /** Endpoint attempts made so far, this one included. */
+  attempts: number;
+  /** The endpoint's answer to this attempt, `null` when it gave none or none was made. */
+  endpointStatus: number | null;
+  /** Why this attempt failed, or why the event was dropped; `null` when it did not. */
+  error: string | null;
+  nextAttemptAt: string | null;
+  /** How many listeners in this process it was handed to. */
+  listeners: number;
+  /** The event as its body holds it. */
+  event: JsonObject;
+  /** None other: it is here so that a message's fields read as `unknown` on any entry. */
+  [field: string]: unknown;
+}
+
+/** An outbox entry as a sender adds it, before the outbox numbers it. */
+export type SentEntry = SentMessageEntry | SentWebhookEntry;
+
+/** Numbers every entry of the mock's outbox, in the order written. */
+interface Numbered {
   seq: number;
+}
+
+export interface MessageEntry extends SentMessageEntry, Numbered {}
+export interface WebhookEntry extends SentWebhookEntry, Numbered {}
+
+/** An entry of the outbox: a message the sandbox sent, or a step of a webhook delivery. */
+export type OutboxEntry = MessageEntry | WebhookEntry;
+
+/** The outbox entry of a delivery's step, as `DeliveryReport` tells of it. */
+export function deliveryEntry(
+  delivery: WebhookDelivery,
+  attempt: WebhookAttempt | null,
+): SentWebhookEntry {
+  return {
+    kind: webhookKind,
+    operationId: null,
+    at: attempt?.at ?? delivery.sentAt ?? delivery.emittedAt,
+    to: attempt !== null && delivery.endpoint !== null ? [delivery.endpoint] : [],
+    webhookId: delivery.id,
+    eventName: delivery.eventName as WebhookEventName,
+    status: delivery.status,
+    attempts: delivery.attempts.length,
+    endpointStatus: attempt?.status ?? null,
+    error: attempt?.error ?? delivery.reason,
+    nextAttemptAt: delivery.nextAttemptAt,
+    listeners: delivery.listeners,
+    event: JSON.parse(delivery.body),
+  };
 }
 
 export interface OutboxFilter {
@@ -47,7 +114,10 @@ export interface OutboxFilter {
 }
 
 /** An entry's expected fields (`{ kind: "transactional", to: "ada@example.com" }`), or a test. */
-export type OutboxMatch = Expected<OutboxEntry> | ((entry: OutboxEntry) => boolean);
+export type OutboxMatch = OutboxExpected | ((entry: OutboxEntry) => boolean);
+
+/** An entry's expected fields: a message's, or a webhook delivery step's (`kind: "webhook"`). */
+export type OutboxExpected = Expected<MessageEntry> | Expected<WebhookEntry>;
 
 export interface WaitForOptions {
   /** Milliseconds before the promise rejects; default `defaultWaitTimeout`. */
@@ -82,6 +152,17 @@ function picked(source: unknown, fields: readonly string[] | undefined): JsonObj
   return kept;
 }
 
+/**
+ * An entry in one line, for the messages of waitFor and the matchers: its kind, seq and
+ * recipients; a webhook step's event, status and the endpoint's answer too.
+ */
+export function outboxLabel(entry: OutboxEntry): string {
+  const to = entry.to.length > 0 ? ` to ${entry.to.join(", ")}` : "";
+  if (entry.kind !== webhookKind) return `${entry.kind} #${entry.seq}${to}`;
+  const answer = entry.endpointStatus === null ? "" : `, answered ${entry.endpointStatus}`;
+  return `webhook #${entry.seq} ${entry.eventName}${to} (${entry.status}${answer})`;
+}
+
 /** The error `waitFor` rejects with: what it waited for, and what the outbox holds. */
 export class WaitForTimeout extends Error {
   override name = "WaitForTimeout";
@@ -96,7 +177,7 @@ export function timeoutMessage(match: OutboxMatch, timeout: number, held: Outbox
   }
   const closest = nearMisses(match, held).map(
     ({ entry, differences }) =>
-      `  ${entry.kind} #${entry.seq} to ${entry.to.join(", ")}:\n${differences.map((line) => `    ${line}`).join("\n")}`,
+      `  ${outboxLabel(entry)}:\n${differences.map((line) => `    ${line}`).join("\n")}`,
   );
   return [head, ...(closest.length > 0 ? ["Closest:", ...closest] : [])].join("\n");
 }
@@ -117,7 +198,7 @@ export class Outbox {
     const recipients = body[declared.to];
     const to = (Array.isArray(recipients) ? recipients : [recipients]).map(String);
     this.add(key, {
-      kind: declared.kind,
+      kind: declared.kind as OutboxKind,
       operationId: operation.operationId as OperationId,
       at: new Date(at).toISOString(),
       to,

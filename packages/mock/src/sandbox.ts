@@ -19,6 +19,7 @@ import {
 } from "@loops-contract/spec";
 import { isObject } from "@loops-contract/spec/json";
 import { fillMissingWithNull, freshId } from "./coherent.js";
+import { deliveryEntry, type SentEntry } from "./outbox.js";
 import { withoutData } from "./sizes.js";
 import {
   type SendRequest,
@@ -75,6 +76,8 @@ export interface SentMessage {
 
 export interface SandboxEvents {
   sent?(key: string, message: SentMessage): void;
+  /** An outbox entry the sandbox made on its own: a webhook's declared `outbox`, a delivery's step. */
+  added?(key: string, entry: SentEntry): void;
   /** A key reset or evicted; `undefined`: every key. */
   forgotten?(key: string | undefined): void;
 }
@@ -601,6 +604,7 @@ export class Sandbox {
       send ?? ((request) => fetch(request)),
       this.#limits,
       settings,
+      (key, delivery, attempt) => this.#events.added?.(key, deliveryEntry(delivery, attempt)),
     );
     this.emitter = new WebhookEmitter(this.webhooks, this.scheduler, this.#emitterHost());
   }
@@ -656,17 +660,20 @@ export class Sandbox {
         collection.replace(record, next);
         this.emitter.changed(key, resource, before, next, at);
       },
+      outbox: (key, entry) => this.#events.added?.(key, entry),
     };
   }
 
   /**
-   * A published record's send on the key's clock, when the key has somewhere to send webhooks:
-   * at the time its status turns `sent`, the status moves and what that emits is emitted.
+   * A published record's send on the key's clock, when its sending would emit a webhook or write
+   * an outbox entry: at the time its status turns `sent`, the status moves and what that emits
+   * is emitted.
    */
   #scheduleSend(plan: ResourcePlan, key: string, record: StoredRecord): void {
     const schedule = plan.rules.schedule;
     const sendAt = record.sendAt;
-    if (schedule === undefined || sendAt === undefined || !this.webhooks.hasTarget(key)) return;
+    if (schedule === undefined || sendAt === undefined || !this.emitter.listens(key, plan.name))
+      return;
     const id = this.#collection(this.#state(key), plan.name).idOf(record.value);
     this.scheduler.at(key, sendAt + schedule.sendingMilliseconds, (at) => {
       const held = this.#keys.get(key)?.collections.get(plan.name)?.byId.get(id);

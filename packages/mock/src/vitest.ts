@@ -4,9 +4,9 @@
 // matches, the message shows the closest entries and how each differs, as WireMock's near misses.
 import { expect } from "vitest";
 import type { JournalEntry, JournalFilter } from "./journal.js";
-import { differences, type Expected, nearMisses } from "./match.js";
+import { differences, nearMisses } from "./match.js";
 import type { ControlId, OperationId } from "./operation-ids.gen.js";
-import type { OutboxEntry, OutboxFilter } from "./outbox.js";
+import { type OutboxEntry, type OutboxExpected, type OutboxFilter, outboxLabel } from "./outbox.js";
 
 /** What the matchers read: a mock in this process or connected to one. */
 export interface RecordsReader {
@@ -51,17 +51,16 @@ function closest<Entry>(expected: unknown, entries: Entry[], label: (entry: Entr
 async function toHaveSent(
   received: unknown,
   apiKey: string,
-  expected: Expected<OutboxEntry> = {},
+  expected: OutboxExpected = {},
 ): Promise<MatcherResult> {
   const entries = await readerOf(received).outbox(apiKey);
   const found = entries.find((entry) => differences(expected, entry).length === 0);
-  const label = (entry: OutboxEntry) => `${entry.kind} #${entry.seq} to ${entry.to.join(", ")}`;
   return {
     pass: found !== undefined,
     message: () =>
       found === undefined
-        ? `Expected the key's outbox to hold an entry matching ${shown(expected)}.\n${closest(expected, entries, label)}`
-        : `Expected the key's outbox to hold no entry matching ${shown(expected)}, but ${label(found)} does.`,
+        ? `Expected the key's outbox to hold an entry matching ${shown(expected)}.\n${closest(expected, entries, outboxLabel)}`
+        : `Expected the key's outbox to hold no entry matching ${shown(expected)}, but ${outboxLabel(found)} does.`,
   };
 }
 
@@ -97,7 +96,7 @@ declare module "vitest" {
   // biome-ignore lint/suspicious/noExplicitAny: the declaration merges with vitest's, which reads `T = any`.
   interface Matchers<T = any> {
     /** The key's outbox holds an entry with these fields (`to` matches one recipient). */
-    toHaveSent(apiKey: string, expected?: Expected<OutboxEntry>): Promise<T>;
+    toHaveSent(apiKey: string, expected?: OutboxExpected): Promise<T>;
     /** The key's journal holds a request to the operation (or control), as `expected` says. */
     toHaveReceived(
       apiKey: string,

@@ -191,7 +191,7 @@ describe("its event stream", () => {
     const first = inProcess.triggerWebhook(key, "testingTestEvent");
     const second = inProcess.triggerWebhook(key, "testingTestEvent");
     expect(new TextDecoder().decode((await reader.read()).value)).toContain(
-      JSON.stringify({ key: handle, kind: "delivery" }),
+      JSON.stringify({ key: handle, kind: "outbox" }),
     );
     await reader.cancel();
     await inProcess.flushWebhooks(key);

@@ -504,9 +504,10 @@ describe.concurrent("the packed packages, installed by npm outside the workspace
       assertionResults.length > 0,
     ]);
     // sandbox.test.ts: three ways (HTTP, fetch, MSW), two clients each; signup.test.ts: an app's
-    // sign-up with each client; then every recipe.
+    // sign-up with each client; webhooks.test.ts: an app's webhook endpoint fed by the mock; then
+    // every recipe.
     expect(files.sort()).toEqual(
-      ["sandbox.test.ts", "signup.test.ts", ...recipeTests]
+      ["sandbox.test.ts", "signup.test.ts", "webhooks.test.ts", ...recipeTests]
         .sort()
         .map((file) => [file, "passed", true]),
     );

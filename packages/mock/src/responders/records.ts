@@ -23,7 +23,7 @@ function listed(query: URLSearchParams, name: string): string[] | undefined {
 
 function outboxFilterOf(query: URLSearchParams): OutboxFilter {
   return {
-    kind: listed(query, "kind"),
+    kind: listed(query, "kind") as OutboxFilter["kind"],
     operation: listed(query, "operation") as OutboxFilter["operation"],
     to: query.get("to") ?? undefined,
     since: query.get("since") ?? undefined,

@@ -56,6 +56,16 @@ export interface WebhookDelivery {
   body: string;
 }
 
+/**
+ * Told of each step of a delivery, once made: an attempt at the endpoint (`attempt`), a hand-off
+ * to the listeners alone or a drop (`attempt` null). The delivery is as that step left it.
+ */
+export type DeliveryReport = (
+  key: string,
+  delivery: WebhookDelivery,
+  attempt: WebhookAttempt | null,
+) => void;
+
 /** The sandbox's delivery rules: Loops' rate, and the sandbox's own retry schedule. */
 export interface DeliveryPolicy {
   /** Attempts per second per key. */
@@ -159,8 +169,6 @@ export class WebhookDispatcher {
   readonly #outboxes = new Map<string, KeyOutbox>();
   readonly #endpoints = new Map<string, URL>();
   readonly #listeners = new Set<WebhookListener>();
-  /** Told the key whenever one of its deliveries is added or changes: the inspector's feed. */
-  readonly #watchers = new Set<(key: string) => void>();
   readonly #defaultEndpoint: URL | undefined;
   readonly #secret: Uint8Array | undefined;
   readonly #mockSecret = mockSecret();
@@ -173,7 +181,8 @@ export class WebhookDispatcher {
     readonly wallTime: () => number,
     readonly send: SendRequest,
     readonly limits: { keys: number; recordsPerKey: number },
-    settings: WebhookSettings = {},
+    settings: WebhookSettings,
+    readonly report: DeliveryReport,
   ) {
     const { timeout } = settings;
     if (
@@ -228,16 +237,6 @@ export class WebhookDispatcher {
     return () => void this.#listeners.delete(listener);
   }
 
-  /** Calls `watcher` with the key each time one of its deliveries is added or changes. */
-  watch(watcher: (key: string) => void): () => void {
-    this.#watchers.add(watcher);
-    return () => void this.#watchers.delete(watcher);
-  }
-
-  #changed(key: string): void {
-    for (const watcher of this.#watchers) watcher(key);
-  }
-
   /** Whether an event emitted for the key now would go anywhere. */
   hasTarget(key: string): boolean {
     return this.#listeners.size > 0 || this.endpoint(key) !== undefined;
@@ -270,12 +269,11 @@ export class WebhookDispatcher {
       record.status = "dropped";
       record.reason = `${outbox.queue.length - outbox.head} deliveries were waiting already`;
       record.nextAttemptAt = null;
-      this.#changed(key);
+      this.report(key, record, null);
       return record;
     }
     outbox.queue.push({ record, nextAt: at });
     this.#next(key, outbox);
-    this.#changed(key);
     return record;
   }
 
@@ -367,6 +365,7 @@ export class WebhookDispatcher {
     if (endpoint === undefined) {
       if (record.listeners === 0) record.reason = "no endpoint or listener when it was due";
       this.#finish(key, outbox, record.listeners > 0 ? "delivered" : "dropped");
+      this.report(key, record, null);
       return;
     }
     record.endpoint = endpoint;
@@ -374,7 +373,8 @@ export class WebhookDispatcher {
     this.#post(endpoint, message).then((result) => {
       if (this.#outboxes.get(key) !== outbox) return;
       outbox.inFlight = false;
-      record.attempts.push({ at: iso(at), ...result });
+      const attempt = { at: iso(at), ...result };
+      record.attempts.push(attempt);
       const delay = this.policy.retryDelays[record.attempts.length - 1];
       if (result.error === null) {
         this.#finish(key, outbox, "delivered");
@@ -386,9 +386,9 @@ export class WebhookDispatcher {
         outbox.busy = false;
         this.#next(key, outbox);
       }
+      this.report(key, record, attempt);
       this.scheduler.runDue(key);
       this.#wake(key, outbox);
-      this.#changed(key);
     });
   }
 
@@ -408,7 +408,6 @@ export class WebhookDispatcher {
     outbox.busy = false;
     this.#next(key, outbox);
     this.#wake(key, outbox);
-    this.#changed(key);
   }
 
   /**

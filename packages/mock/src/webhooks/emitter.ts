@@ -7,12 +7,15 @@ import {
   resolve,
   type SandboxChange,
   type SandboxValue,
+  type SandboxWebhook,
   validatorAt,
   type Webhook,
 } from "@loops-contract/spec";
 import { isObject } from "@loops-contract/spec/json";
 import { freshId } from "../coherent.js";
 import { explainFaults } from "../faults.js";
+import type { OutboxKind } from "../operation-ids.gen.js";
+import type { SentMessageEntry } from "../outbox.js";
 import type { WebhookDelivery, WebhookDispatcher } from "./dispatcher.js";
 import type { KeyScheduler } from "./scheduler.js";
 
@@ -33,7 +36,11 @@ export interface EmitterHost {
   ): JsonObject[];
   /** Sets fields on a record, as an update would (with the changes that emits), at a time. */
   apply(key: string, resource: string, value: JsonObject, fields: JsonObject, at: number): void;
+  /** A message an event stands for, as its webhook's `outbox` declares: the key's outbox is told. */
+  outbox(key: string, entry: SentMessageEntry): void;
 }
+
+type OutboxDeclaration = NonNullable<SandboxWebhook["outbox"]>;
 
 /** A trigger naming no webhook, or a payload that does not fit; the message says which. */
 export class WebhookTriggerError extends TypeError {
@@ -96,6 +103,27 @@ function constantsOf(pointer: string, found: JsonObject = {}): JsonObject {
   return found;
 }
 
+/** The event's records with `$now`, the key's clock in Unix seconds. */
+function withTime(context: EventContext, at: number): EventContext {
+  return { ...context, $now: Math.floor(at / 1000) };
+}
+
+/** The outbox entry an event's records make, as the webhook's `outbox` declares it. */
+function outboxEntry(
+  declared: OutboxDeclaration,
+  context: EventContext,
+  at: number,
+): SentMessageEntry {
+  const address = pathValue(context, declared.to);
+  return {
+    kind: declared.kind as OutboxKind,
+    operationId: null,
+    at: new Date(at).toISOString(),
+    to: address === undefined || address === null ? [] : [String(address)],
+    ...(evaluate(declared.fields ?? {}, withTime(context, at)) as JsonObject),
+  };
+}
+
 interface Plan {
   webhook: Webhook;
   constants: JsonObject;
@@ -103,6 +131,8 @@ interface Plan {
 
 export class WebhookEmitter {
   readonly #plans: Plan[];
+  /** The plans whose events are outbox entries: made whether or not a webhook goes anywhere. */
+  readonly #outboxPlans: Plan[];
   /** Per webhook key, the webhooks that follow it. */
   readonly #followers = new Map<string, Plan[]>();
 
@@ -116,6 +146,7 @@ export class WebhookEmitter {
       webhook,
       constants: constantsOf(webhook.schemaPointer),
     }));
+    this.#outboxPlans = this.#plans.filter(({ webhook }) => webhook.sandbox?.outbox !== undefined);
     for (const plan of this.#plans) {
       for (const followed of plan.webhook.sandbox?.follows ?? []) {
         this.#followers.set(followed, [...(this.#followers.get(followed) ?? []), plan]);
@@ -134,10 +165,10 @@ export class WebhookEmitter {
     after: JsonObject | undefined,
     at: number,
   ): void {
-    if (!this.dispatcher.hasTarget(key)) return;
+    const plans = this.#active(key);
     const value = after ?? before;
-    if (value === undefined) return;
-    for (const plan of this.#plans) {
+    if (plans.length === 0 || value === undefined) return;
+    for (const plan of plans) {
       for (const rule of plan.webhook.sandbox?.on ?? []) {
         if (rule.resource !== resource) continue;
         for (const extra of this.#matches(key, rule, before, after)) {
@@ -149,13 +180,24 @@ export class WebhookEmitter {
 
   /** A `send` operation sent a record of `resource` to the record `audience` names. */
   sent(key: string, resource: string, value: JsonObject, audience: EventContext, at: number): void {
-    if (!this.dispatcher.hasTarget(key)) return;
-    for (const plan of this.#plans) {
+    for (const plan of this.#active(key)) {
       for (const rule of plan.webhook.sandbox?.on ?? []) {
         if (rule.resource !== resource || rule.change !== "sent") continue;
         this.#each(key, plan, rule, { ...this.host.around(key, resource, value), ...audience }, at);
       }
     }
+  }
+
+  /** Whether a change of a record of `resource` would emit a webhook or write an outbox entry now. */
+  listens(key: string, resource: string): boolean {
+    return this.#active(key).some(({ webhook }) =>
+      (webhook.sandbox?.on ?? []).some((rule) => rule.resource === resource),
+    );
+  }
+
+  /** The plans a change of the key's records acts on: all while its webhooks go somewhere. */
+  #active(key: string): readonly Plan[] {
+    return this.dispatcher.hasTarget(key) ? this.#plans : this.#outboxPlans;
   }
 
   /**
@@ -219,24 +261,31 @@ export class WebhookEmitter {
     }
   }
 
-  /** One event, or one per record of the rule's audience. */
+  /** One event, or one per record of the rule's audience: the outbox and the webhook share it. */
   #each(key: string, plan: Plan, rule: SandboxChange, context: EventContext, at: number): void {
     if (rule.audience === undefined) {
-      this.#emit(key, plan, context, at);
+      this.#occur(key, plan, context, at);
       return;
     }
     const value = context[rule.resource] as JsonObject;
     for (const member of this.host.audience(key, rule.audience, value)) {
-      this.#emit(key, plan, { ...context, [rule.audience.resource]: member }, at);
+      this.#occur(key, plan, { ...context, [rule.audience.resource]: member }, at);
     }
+  }
+
+  /** An event: the message it stands for written to the outbox, if declared; the webhook emitted. */
+  #occur(key: string, plan: Plan, context: EventContext, at: number): void {
+    const outbox = plan.webhook.sandbox?.outbox;
+    if (outbox !== undefined) this.host.outbox(key, outboxEntry(outbox, context, at));
+    this.#emit(key, plan, context, at);
   }
 
   /** The payload made, checked and handed on; then what follows it scheduled, what it sets set. */
   #emit(key: string, plan: Plan, context: EventContext, at: number): void {
     const declared = plan.webhook.sandbox;
     if (declared === undefined || !this.dispatcher.hasTarget(key)) return;
-    const withTime = { ...context, $now: Math.floor(at / 1000) };
-    const payload = { ...plan.constants, ...(evaluate(declared.payload, withTime) as JsonObject) };
+    const timed = withTime(context, at);
+    const payload = { ...plan.constants, ...(evaluate(declared.payload, timed) as JsonObject) };
     const validate = validatorAt(plan.webhook.schemaPointer);
     if (!validate(payload)) {
       const faults = explainFaults(plan.webhook.schemaPointer, payload, "payload");
@@ -248,7 +297,7 @@ export class WebhookEmitter {
     const followed = {
       ...context,
       $event: payload,
-      $source: declared.source && evaluate(declared.source, withTime),
+      $source: declared.source && evaluate(declared.source, timed),
     };
     for (const follower of this.#followers.get(plan.webhook.key) ?? []) {
       if (!this.#reaches(follower, followed)) continue;
