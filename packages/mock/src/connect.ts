@@ -1,6 +1,7 @@
-// A running mock's journal, outbox and clock over HTTP, for test files in other processes than the
-// mock's (a vitest `globalSetup` starts it; each worker connects). Every method takes the API key
-// it reads, as the in-process mock's do, so the vitest matchers read the same on either.
+// A running mock's journal, outbox, clock and webhooks over HTTP, for test files in other
+// processes than the mock's (a vitest `globalSetup` starts it; each worker connects). Every method
+// takes the API key it acts on, as the in-process mock's do, so the vitest matchers and a test
+// read the same on either.
 import type { JournalEntry, JournalFilter } from "./journal.js";
 import { meets } from "./match.js";
 import {
@@ -14,8 +15,28 @@ import {
 } from "./outbox.js";
 import type { Instant } from "./recorded.js";
 import { controlPrefix } from "./routes.js";
+import type { WebhookDelivery } from "./webhooks/dispatcher.js";
 
-export interface ConnectedMock {
+/** The webhook controls, as `SandboxControls` has them, over HTTP (async). */
+export interface ConnectedWebhooks {
+  /** `PUT /_sandbox/webhooks`: the key's endpoint, http or https; `null` removes it. */
+  setWebhookEndpoint(apiKey: string, url: string | null): Promise<void>;
+  /** The key's endpoint, or `undefined` when its webhooks go to listeners only. */
+  webhookEndpoint(apiKey: string): Promise<string | undefined>;
+  /** The `whsec_` secret the key's webhooks are signed with. */
+  webhookSecret(apiKey: string): Promise<string>;
+  webhookDeliveries(apiKey: string): Promise<WebhookDelivery[]>;
+  /** Resolves once every webhook due on the key's clock is delivered, given up or waiting for a retry. */
+  flushWebhooks(apiKey: string): Promise<void>;
+  /** Sends one of the contract's webhooks, from its example or `payload`; `undefined`: nowhere to go. */
+  triggerWebhook(
+    apiKey: string,
+    event: string,
+    payload?: unknown,
+  ): Promise<WebhookDelivery | undefined>;
+}
+
+export interface ConnectedMock extends ConnectedWebhooks {
   /** The mock's base URL. */
   url: string;
   journal(apiKey: string, filter?: JournalFilter): Promise<JournalEntry[]>;
@@ -23,6 +44,7 @@ export interface ConnectedMock {
   /** As the in-process `waitFor`, over the mock's long-poll (`GET /_sandbox/outbox/wait`). */
   waitFor(apiKey: string, match: OutboxMatch, options?: WaitForOptions): Promise<OutboxEntry>;
   now(apiKey: string): Promise<number>;
+  /** Moves the key's clock; resolves once the webhooks it made due are delivered. */
   advanceClock(apiKey: string, milliseconds: number): Promise<number>;
   reset(apiKey: string): Promise<void>;
 }
@@ -30,6 +52,20 @@ export interface ConnectedMock {
 export interface ConnectOptions {
   /** The `fetch` to reach the mock with; default the global one (under MSW, pass one it lets through). */
   fetch?: typeof fetch | undefined;
+}
+
+/** A control of the mock that failed: the mock refused it, or did not answer. */
+export class MockControlError extends Error {
+  override name = "MockControlError";
+  constructor(
+    message: string,
+    /** The control, as `PUT /_sandbox/webhooks`. */
+    readonly control: string,
+    /** The mock's status; `null` when nothing answered. */
+    readonly status: number | null,
+  ) {
+    super(message);
+  }
 }
 
 /** Filters as query parameters: repeatable ones repeated, times as ISO 8601. */
@@ -45,28 +81,73 @@ function queryOf(filter: object): URLSearchParams {
   return query;
 }
 
-/** Connects to a mock `startMock` or `loops-mock` serves at `url`; nothing is sent until asked. */
-export function connectMock(url: string | URL, options: ConnectOptions = {}): ConnectedMock {
-  const base = String(url).replace(/\/$/, "");
-  const send = options.fetch ?? fetch;
+type Control = <Body>(apiKey: string, path: string, init?: RequestInit) => Promise<Body>;
 
-  async function control<Body>(
-    apiKey: string,
-    path: string,
-    init: RequestInit = {},
-  ): Promise<Body> {
-    const response = await send(`${base}${controlPrefix}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    });
+/** A POST, with a JSON body when given. */
+function posting(body?: unknown): RequestInit {
+  return { method: "POST", ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+}
+
+/** Calls a control for a key; its failures are `MockControlError`s that say what to do. */
+function controlsAt(base: string, send: typeof fetch): Control {
+  return async <Body>(apiKey: string, path: string, init: RequestInit = {}) => {
+    const control = `${init.method ?? "GET"} ${controlPrefix}${path.replace(/\?.*/, "")}`;
+    let response: Response;
+    try {
+      response = await send(`${base}${controlPrefix}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      });
+    } catch (error) {
+      // undici's "fetch failed" hides the reason (ECONNREFUSED...) in its cause.
+      const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      throw new MockControlError(
+        `${control}: nothing answered at ${base} (${reason}). Start the mock (startMock() or loops-mock) and pass connectMock the url it prints.`,
+        control,
+        null,
+      );
+    }
     const body = (await response.json().catch(() => undefined)) as { message?: string } | undefined;
     if (!response.ok) {
-      throw new Error(
-        `The mock at ${base} answered ${response.status}: ${body?.message ?? "no message"}`,
+      const said = body?.message ?? `no message: is ${base} the Loops mock?`;
+      throw new MockControlError(
+        `${control} answered ${response.status}: ${said}`,
+        control,
+        response.status,
       );
     }
     return body as Body;
-  }
+  };
+}
+
+function webhooksOver(control: Control): ConnectedWebhooks {
+  type Settings = { endpoint: string | null; secret: string };
+  const settings = (apiKey: string) => control<Settings>(apiKey, "webhooks");
+  return {
+    setWebhookEndpoint: async (apiKey, url) =>
+      void (await control(apiKey, "webhooks", {
+        method: "PUT",
+        body: JSON.stringify({ endpoint: url }),
+      })),
+    webhookEndpoint: async (apiKey) => (await settings(apiKey)).endpoint ?? undefined,
+    webhookSecret: async (apiKey) => (await settings(apiKey)).secret,
+    webhookDeliveries: (apiKey) => control(apiKey, "webhooks/deliveries"),
+    flushWebhooks: async (apiKey) => void (await control(apiKey, "webhooks/flush", posting())),
+    triggerWebhook: async (apiKey, event, payload) => {
+      const { delivery } = await control<{ delivery: WebhookDelivery | null }>(
+        apiKey,
+        "webhooks/trigger",
+        posting({ event, payload }),
+      );
+      return delivery ?? undefined;
+    },
+  };
+}
+
+/** Connects to a mock `startMock` or `loops-mock` serves at `url`; nothing is sent until asked. */
+export function connectMock(url: string | URL, options: ConnectOptions = {}): ConnectedMock {
+  const base = String(url).replace(/\/$/, "");
+  const control = controlsAt(base, options.fetch ?? fetch);
 
   const outbox = (apiKey: string, filter: OutboxFilter = {}) =>
     control<OutboxEntry[]>(apiKey, `outbox?${queryOf(filter)}`);
@@ -96,12 +177,8 @@ export function connectMock(url: string | URL, options: ConnectOptions = {}): Co
     waitFor,
     now: async (apiKey) => clock(await control(apiKey, "clock")),
     advanceClock: async (apiKey, milliseconds) =>
-      clock(
-        await control(apiKey, "advance-clock", {
-          method: "POST",
-          body: JSON.stringify({ milliseconds }),
-        }),
-      ),
-    reset: async (apiKey) => void (await control(apiKey, "reset", { method: "POST" })),
+      clock(await control(apiKey, "advance-clock", posting({ milliseconds }))),
+    reset: async (apiKey) => void (await control(apiKey, "reset", posting())),
+    ...webhooksOver(control),
   };
 }

@@ -4,7 +4,12 @@
 export { createMockFetch, type MockFetch } from "./adapters/fetch.js";
 export { type MockOptions, type RunningMock, startMock } from "./adapters/node-http.js";
 export { maxBodyBytes } from "./checks.js";
-export { type ConnectedMock, connectMock } from "./connect.js";
+export {
+  type ConnectedMock,
+  type ConnectedWebhooks,
+  connectMock,
+  MockControlError,
+} from "./connect.js";
 export type { AnsweredBy, CheckName } from "./context.js";
 export { defaultRecordBytes, type MockBehaviour, type MockLimits } from "./engine.js";
 export type { JournalEntry, JournalFilter } from "./journal.js";

@@ -1,14 +1,15 @@
 // The sandbox fires webhooks (spec/SANDBOX.md, "Webhooks"): which change emits which event, as the
 // contract's `x-sandbox` on each webhook declares it, with payloads made from the records, the
-// test addresses' outcomes, the trigger control, the HTTP controls, and MSW let through. One mock
-// and one local endpoint for the file; the clock controls drive time.
+// test addresses' outcomes, the trigger control, the HTTP controls and connectMock's calls to them
+// (interchangeable with the in-process mock's), and MSW let through. One mock and one local
+// endpoint for the file; the clock controls drive time.
 import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getOperation, type JsonObject, validatorAt, webhooks } from "@loops-contract/spec";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMockFetch, type MockFetch } from "../dist/index.js";
+import { connectMock, createMockFetch, MockControlError, type MockFetch } from "../dist/index.js";
 import { loopsHandlers } from "../dist/msw.js";
 import { signedHeaders } from "../src/webhooks/signing.js";
 import { call, freshKey, operationFor, productionUrl, seededListId } from "./support/sandbox.js";
@@ -33,13 +34,15 @@ interface Heard {
 
 let mock: MockFetch;
 const heard = new Map<string, Heard[]>();
-const received: Array<{ headers: IncomingMessage["headers"]; body: string }> = [];
+const received: Array<{ url: string; headers: IncomingMessage["headers"]; body: string }> = [];
+// It answers 503 to a post to a path ending in /unavailable, 204 to any other.
 const endpointServer = createServer((req, res) => {
   const chunks: Buffer[] = [];
+  const url = req.url ?? "";
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", () => {
-    received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-    res.writeHead(204).end();
+    received.push({ url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+    res.writeHead(url.endsWith("/unavailable") ? 503 : 204).end();
   });
 });
 let endpoint = "";
@@ -342,6 +345,78 @@ describe("the HTTP controls and an endpoint", () => {
     );
     mock.setWebhookEndpoint(key, null);
   });
+});
+
+describe.each([
+  ["in process", () => mock],
+  ["through connectMock", () => connectMock(productionUrl, { fetch: mock })],
+])("the webhook controls %s", (_, controlsUnderTest) => {
+  test("set and read the endpoint and secret, trigger, flush, and a retry the clock brings read the same; a bad endpoint or payload is refused naming it", async () => {
+    const key = freshKey();
+    const controls = controlsUnderTest();
+    await expect(async () =>
+      controls.setWebhookEndpoint(key, "file:///etc/passwd"),
+    ).rejects.toThrow(/The webhook endpoint must be an http or https URL/);
+    await expect(async () =>
+      controls.triggerWebhook(key, "testing.testEvent", { message: 1 }),
+    ).rejects.toThrow(/Invalid testing\.testEvent payload: /);
+    const unavailable = `${endpoint}/unavailable`;
+    await controls.setWebhookEndpoint(key, unavailable);
+    expect(await controls.webhookEndpoint(key)).toBe(unavailable);
+    const secret = await controls.webhookSecret(key);
+    expect(secret).toBe(mock.webhookSecret(key));
+
+    const triggered = await controls.triggerWebhook(key, "testingTestEvent");
+    expect(triggered).toMatchObject({ eventName: "testing.testEvent", status: "pending" });
+    await controls.flushWebhooks(key);
+    expect(await controls.webhookDeliveries(key)).toMatchObject([
+      { id: triggered?.id, status: "pending", attempts: [{ status: 503 }] },
+    ]);
+    await controls.setWebhookEndpoint(key, endpoint);
+    await controls.advanceClock(key, 5_000); // the first retry, after 5 s of the key's clock
+    await controls.flushWebhooks(key);
+    expect(await controls.webhookDeliveries(key)).toMatchObject([
+      { status: "delivered", endpoint, attempts: [{ status: 503 }, { status: 204 }] },
+    ]);
+    const posts = received.filter(({ headers }) => headers["webhook-id"] === triggered?.id);
+    expect(posts.map(({ url }) => url)).toEqual(["/loops/unavailable", "/loops"]);
+    const { headers, body } = posts[1] ?? { headers: {} as IncomingMessage["headers"], body: "" };
+    const signed = signedHeaders(
+      Buffer.from(secret.slice("whsec_".length), "base64"),
+      String(headers["webhook-id"]),
+      Number(headers["webhook-timestamp"]),
+      body,
+    );
+    expect(headers["webhook-signature"]).toBe(signed["webhook-signature"]);
+    await controls.setWebhookEndpoint(key, null);
+    expect(await controls.webhookEndpoint(key)).toBeUndefined();
+  });
+});
+
+test("connectMock fails with a MockControlError saying what to do: the mock's refusal, or nothing listening", async () => {
+  const key = freshKey();
+  const refused = await connectMock(productionUrl, { fetch: mock })
+    .setWebhookEndpoint(key, "ftp://example.com")
+    .catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(MockControlError);
+  expect(refused).toMatchObject({ control: "PUT /_sandbox/webhooks", status: 400 });
+  expect((refused as Error).message).toMatch(
+    /^PUT \/_sandbox\/webhooks answered 400: The webhook endpoint must be an http or https URL/,
+  );
+  // A port that was free a moment ago: nothing listens there.
+  const closed = createServer().listen(0, "127.0.0.1");
+  await once(closed, "listening");
+  const nowhere = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+  closed.close();
+  const unreachable = await connectMock(nowhere)
+    .flushWebhooks(key)
+    .catch((error: unknown) => error);
+  expect(unreachable).toBeInstanceOf(MockControlError);
+  expect(unreachable).toMatchObject({ control: "POST /_sandbox/webhooks/flush", status: null });
+  expect((unreachable as Error).message).toBe(
+    `POST /_sandbox/webhooks/flush: nothing answered at ${nowhere} (connect ECONNREFUSED ${nowhere.slice("http://".length)}). Start the mock (startMock() or loops-mock) and pass connectMock the url it prints.`,
+  );
+  expect((unreachable as Error).cause).toBeUndefined();
 });
 
 describe("under MSW", () => {

@@ -41,6 +41,11 @@ export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
     return webhookSettings(sandbox, key);
   },
   webhookDeliveries: (sandbox, key) => sandbox.webhooks.deliveries(key),
+  // For a test in another process: a request's or a trigger's answer does not wait for its webhooks.
+  flushWebhooks: async (sandbox, key) => {
+    await sandbox.webhooks.settled(key);
+    return sandbox.webhooks.deliveries(key);
+  },
   triggerWebhook: (sandbox, key, body) => {
     const { event, payload } = body as { event: string; payload?: unknown };
     return { delivery: sandbox.emitter.trigger(key, event, payload) ?? null };
