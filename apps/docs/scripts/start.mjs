@@ -29,6 +29,7 @@ console.log(`Loops API docs: ${docs.url}`);
 console.log(
   `Loops API mock: ${mock.url}  (use it in the samples instead of https://app.loops.so/api)`,
 );
+console.log(`Sandbox inspector: ${mock.url}/_sandbox/inspector  (what each key holds, live)`);
 console.log("Ctrl-C stops both.");
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
   process.once(signal, async () => {

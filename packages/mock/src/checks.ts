@@ -154,6 +154,29 @@ export const authenticated: Step = forOperation((context, { operation }) => {
   return { status: 401, body: example.value, example: example.name };
 });
 
+/**
+ * A control that changes state takes `Content-Type: application/json`, with a body or without:
+ * a cross-site form can send only form and text types, and a page that sends JSON to another
+ * origin must ask first (CORS), which the mock never grants. So no other site can move a key's
+ * clock or reset it through the browser of someone running the mock.
+ */
+export const controlsTakeJson: Step = forOperation((context, { operation }) => {
+  if (context.document.kind !== "controls" || operation.method === "get") return undefined;
+  const contentType = context.request.headers.get("content-type") ?? "";
+  let type: string | undefined;
+  try {
+    type = parseContentType(contentType).type;
+  } catch {
+    type = undefined;
+  }
+  if (type === "application/json") return undefined;
+  return messageReply(
+    context,
+    400,
+    `Invalid request: a control that changes state takes Content-Type: application/json, got '${contentType}'.`,
+  );
+});
+
 function schemaTypes(document: ServedDocument, schemaPointer: string): string[] {
   return [document.schemaAt(schemaPointer).type ?? []].flat().map(String);
 }

@@ -2,10 +2,11 @@
 // printed from the same rows, so the two cannot disagree.
 import { readFileSync } from "node:fs";
 import type { MockOptions } from "./index.js";
+import { minimumTokenLength } from "./inspector/access.js";
 import { endpointUrl } from "./webhooks/dispatcher.js";
 import { secretBytes } from "./webhooks/signing.js";
 
-type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json" | "url" | "secret";
+type Kind = "switch" | "port" | "text" | "whole" | "rate" | "json" | "url" | "secret" | "token";
 
 interface Setting {
   flag: string;
@@ -30,6 +31,13 @@ const table: Setting[] = [
     kind: "text",
     value: "ADDRESS",
     help: "address to listen on (default 127.0.0.1)",
+  },
+  {
+    flag: "inspector-token",
+    env: "MOCK_INSPECTOR_TOKEN",
+    kind: "token",
+    value: "TOKEN",
+    help: "opens /_sandbox/inspector off loopback to ?token=TOKEN (16+ characters)",
   },
   {
     flag: "empty",
@@ -171,6 +179,9 @@ function parsedValue(setting: Setting, raw: string, where: string): unknown {
     case "secret":
       secretBytes(raw, where);
       return raw;
+    case "token":
+      if (raw.length >= minimumTokenLength) return raw;
+      return invalid(where, raw.replace(/./g, "*"), `at least ${minimumTokenLength} characters`);
   }
 }
 
@@ -210,6 +221,7 @@ const keyOf: Record<string, keyof CliSettings> = {
   "rate-limit": "rateLimit",
   "webhook-url": "webhookUrl",
   "webhook-secret": "webhookSecret",
+  "inspector-token": "inspectorToken",
 };
 
 /** The settings from the flags, then the environment, then the defaults. */

@@ -19,12 +19,20 @@ export interface ReadBody {
   tooLarge: boolean;
 }
 
+/** A body that is not JSON: the inspector's page, or its event stream, which stays open. */
+export interface RawBody {
+  contentType: string;
+  content: string | ReadableStream<Uint8Array>;
+}
+
 /** An answer before it is a `Response`: what an adapter writes. */
 export interface Answer {
   status: number;
   headers: Record<string, string>;
   /** JSON, or `undefined` for no body. */
   body: unknown;
+  /** Written in place of `body` when present. */
+  raw?: RawBody | undefined;
 }
 
 /** One request on its way down the engine's steps; each step may fill in what it found. */
@@ -56,6 +64,8 @@ export interface Reply {
   example?: string | undefined;
   /** Header values the responder made itself (Prism's), kept unless an example names others. */
   headers?: Record<string, string> | undefined;
+  /** A body that is not JSON, written in place of `body`. */
+  raw?: RawBody | undefined;
 }
 
 /** A check: a reply ends the request there; `undefined` passes it to the next step. */
@@ -69,6 +79,7 @@ export type CheckName =
   | "bodyWithinLimit"
   | "preferencesDocumented"
   | "authenticated"
+  | "controlsTakeJson"
   | "parametersValid"
   | "bodyValid";
 

@@ -7,6 +7,7 @@ import {
   authenticated,
   bodyValid,
   bodyWithinLimit,
+  controlsTakeJson,
   methodAllowed,
   parametersValid,
   pathKnown,
@@ -25,6 +26,8 @@ import type {
 } from "./context.js";
 import { contractDocument, controlsDocument } from "./documents.js";
 import { decorated, documentedRateLimit } from "./headers.js";
+import type { InspectorAccess } from "./inspector/access.js";
+import { createInspector, type Inspector } from "./inspector.js";
 import { Journal } from "./journal.js";
 import { Outbox } from "./outbox.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -85,6 +88,11 @@ export interface MockBehaviour {
 export interface MockTransport {
   /** Sends one HTTP request; default: the global `fetch`, looked up on each call. */
   send?: SendRequest | undefined;
+  /**
+   * Who may open the inspector: a server passes where it listens and its token. Default: this
+   * process alone (the in-process adapters), whose code holds every key's controls already.
+   */
+  inspector?: InspectorAccess | undefined;
 }
 
 export interface MockLimits extends SandboxLimits {
@@ -117,6 +125,8 @@ export interface MockEngine {
   rateLimit: number | undefined;
   /** What each API key created and changed; `undefined` when stateless. Its owner is the engine. */
   sandbox: Sandbox | undefined;
+  /** The sandbox's inspector, its page and listings across keys; `undefined` when stateless. */
+  inspector: Inspector | undefined;
   /** Every request answered, per key; `undefined` with `journal: false`. */
   journal: Journal | undefined;
   /** Every message the sandbox sent, per key. */
@@ -126,6 +136,8 @@ export interface MockEngine {
   /** Ends what outlives a request (waits on the outbox): the mock is stopping. */
   close(): void;
 }
+
+const inProcess: InspectorAccess = { reach: () => "process" };
 
 /** The API key of a `Bearer` authorization: the scheme in any case, the token trimmed. */
 function apiKeyOf(authorization: string | null): string | undefined {
@@ -216,6 +228,7 @@ function checksOf(limiter: RateLimiter | undefined): Array<[CheckName, Step]> {
     ["bodyWithinLimit", bodyWithinLimit],
     ["preferencesDocumented", preferencesDocumented],
     ["authenticated", authenticated],
+    ["controlsTakeJson", controlsTakeJson],
     ["parametersValid", parametersValid],
     ["bodyValid", bodyValid],
   ];
@@ -260,6 +273,12 @@ function journalWriter(
   };
 }
 
+/** The rate limiter the option asks for: none when off, the documented limit for `true`. */
+function limiterOf(rateLimit: MockBehaviour["rateLimit"]): RateLimiter | undefined {
+  if (rateLimit === undefined || rateLimit === false) return undefined;
+  return new RateLimiter(rateLimit === true ? documentedRateLimit : rateLimit);
+}
+
 /** Creates the engine at once; Prism reads the contract on `ready()` or the first answer it makes. */
 export function createMockEngine(
   behaviour: MockBehaviour = {},
@@ -268,24 +287,24 @@ export function createMockEngine(
   const stores = recordStores(behaviour);
   const { journal, outbox } = stores;
   const sandbox = sandboxOf(behaviour, stores, transport);
-  const { rateLimit } = behaviour;
-  const limiter =
-    rateLimit === undefined || rateLimit === false
-      ? undefined
-      : new RateLimiter(rateLimit === true ? documentedRateLimit : rateLimit);
+  const limiter = limiterOf(behaviour.rateLimit);
   const checks = checksOf(limiter);
   const prism = prismResponder(behaviour);
+  const inspector = sandbox && createInspector(sandbox, stores, transport.inspector ?? inProcess);
   // The first that takes a request answers it: the controls theirs, the sandbox what the contract
   // declares `x-sandbox` (unless `Prefer` asks for an example), Prism the rest.
   const responders = [
+    ...(inspector ? [inspector.responder] : []),
     recordsResponder(journal, outbox),
     controlsResponder(sandbox),
     ...(sandbox ? [sandboxResponder(sandbox)] : []),
     prism,
   ];
   const clockOf = clockReader(sandbox, behaviour.now ?? Date.now);
-  const listeners: AnswerListener[] =
-    journal === undefined ? [] : [journalWriter(journal, clockOf)];
+  const listeners: AnswerListener[] = [
+    ...(journal === undefined ? [] : [journalWriter(journal, clockOf)]),
+    ...(inspector ? [inspector.onAnswer] : []),
+  ];
 
   async function reply(context: RequestContext): Promise<[Reply, AnsweredBy]> {
     for (const [name, check] of checks) {
@@ -331,6 +350,7 @@ export function createMockEngine(
     operationCount: operations.length,
     rateLimit: limiter?.limit,
     sandbox,
+    inspector,
     journal,
     outbox,
     clockOf,

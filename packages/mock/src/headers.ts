@@ -30,5 +30,5 @@ export function decorated(context: RequestContext, reply: Reply): Answer {
     headers[rateLimitLimit] = String(context.rate.limit);
     headers[rateLimitRemaining] = String(context.rate.remaining);
   }
-  return { status: reply.status, headers, body: reply.body };
+  return { status: reply.status, headers, body: reply.body, raw: reply.raw };
 }

@@ -4,7 +4,7 @@
 export type OperationId = "listCampaigns" | "createCampaign" | "getCampaign" | "updateCampaign" | "getEmailMessage" | "updateEmailMessage" | "previewEmailMessage" | "getEmailMessageGuardian" | "listCampaignGroups" | "createCampaignGroup" | "getCampaignGroup" | "updateCampaignGroup" | "listAudienceSegments" | "createAudienceSegment" | "getAudienceSegment" | "testApiKey" | "createContact" | "updateContact" | "findContact" | "deleteContact" | "getContactSuppression" | "removeContactSuppression" | "listContactProperties" | "createContactProperty" | "listMailingLists" | "sendEvent" | "listPublishedTransactionalEmails" | "sendTransactionalEmail" | "listDedicatedSendingIps";
 
 /** Every control of the mock (openapi/sandbox.yaml), by its `operationId`. */
-export type ControlId = "now" | "advanceClock" | "reset" | "log" | "define" | "resetAll" | "webhookSettings" | "setWebhookEndpoint" | "webhookDeliveries" | "flushWebhooks" | "triggerWebhook" | "journal" | "outbox" | "waitForOutbox";
+export type ControlId = "now" | "advanceClock" | "reset" | "log" | "define" | "resetAll" | "webhookSettings" | "setWebhookEndpoint" | "webhookDeliveries" | "flushWebhooks" | "triggerWebhook" | "journal" | "outbox" | "waitForOutbox" | "inspectorPage" | "inspectorFile" | "inspectorEvents" | "inspectorKeys" | "inspectorResources" | "inspectorJournal" | "inspectorOutbox" | "inspectorDeliveries" | "inspectorClock" | "inspectorAdvanceClock" | "inspectorReset";
 
 /** Every kind of outbox entry the contract declares (`x-sandbox.outbox.kind`, on operations and webhooks). */
 export type OutboxKind = "preview" | "transactional" | "campaign";

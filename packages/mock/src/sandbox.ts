@@ -380,24 +380,30 @@ function successOf(operation: Operation) {
   return { status: Number(response.status), body: response.body };
 }
 
-function schemaProperties(pointer: string, seen = new Set<string>()): Map<string, JsonObject> {
-  const found = new Map<string, JsonObject>();
+/** The pointer of each property a schema declares, its own and its `allOf` parts', in order. */
+export function propertyPointers(pointer: string, seen = new Set<string>()): Map<string, string> {
+  const found = new Map<string, string>();
   if (seen.has(pointer)) return found;
   seen.add(pointer);
   const { pointer: at, node } = resolve(pointer);
   if (isObject(node.properties)) {
     for (const name of Object.keys(node.properties)) {
-      found.set(name, resolve(`${at}/properties/${name}`).node);
+      found.set(name, resolve(`${at}/properties/${name}`).pointer);
     }
   }
   if (Array.isArray(node.allOf)) {
     node.allOf.forEach((_, index) => {
-      for (const [name, schema] of schemaProperties(`${at}/allOf/${index}`, seen)) {
+      for (const [name, schema] of propertyPointers(`${at}/allOf/${index}`, seen)) {
         if (!found.has(name)) found.set(name, schema);
       }
     });
   }
   return found;
+}
+
+function schemaProperties(pointer: string): Map<string, JsonObject> {
+  const pointers = [...propertyPointers(pointer)];
+  return new Map(pointers.map(([name, at]) => [name, resolve(at).node]));
 }
 
 /** A field the answer's schema refuses, for the 500 that must never be reached. */
@@ -853,6 +859,45 @@ export class Sandbox {
   /** What the key's requests recorded beside their records (`log`), oldest first. */
   log(key: string): JsonObject[] {
     return structuredClone(this.#state(key).log);
+  }
+
+  // --- what the inspector reads: every key, and a key's records, without using either ---
+
+  /** The keys held, most recently used first. Reading them makes no key and moves none. */
+  keys(): string[] {
+    return [...this.#keys.keys()].reverse();
+  }
+
+  /** Each resource of the model, with the pointer of its record's schema (its read answer's). */
+  resources(): Array<{ name: string; idField: string; schemaPointer: string }> {
+    return [...this.#plans.values()].map(({ name, idField, schemaPointer }) => ({
+      name,
+      idField,
+      schemaPointer,
+    }));
+  }
+
+  /**
+   * A held key's records of a resource as a read shows them (settled on its clock), newest first,
+   * at most `count`, with how many it holds; `undefined` for a key the sandbox does not hold.
+   */
+  records(
+    key: string,
+    resource: string,
+    count: number,
+  ): { total: number; records: JsonObject[] } | undefined {
+    const state = this.#keys.get(key);
+    if (state === undefined) return undefined;
+    const collection = this.#collection(state, resource);
+    const now = this.#wallTime() + state.offset;
+    const { items } = this.#newestFirst(
+      this.#plan(resource),
+      collection,
+      collection.size - 1,
+      count,
+      now,
+    );
+    return { total: collection.size, records: items };
   }
 
   answer(call: SandboxCall): SandboxAnswer {

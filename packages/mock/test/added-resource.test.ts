@@ -194,3 +194,26 @@ test("a list without a page size answers every record as a bare array, newest fi
   expect(ids(listed.body)).toEqual([created.body.id, "tag-newer", "tag-older"]);
   expect(tags(listed.body)[0]).toEqual(created.body);
 });
+
+test("the inspector shows it beside the others, its fields from its read schema", async () => {
+  const send = await sender("inspected-tags");
+  const created = await send("POST", "/v1/tags", { name: "Launch" });
+  const keys = (await send("GET", "/_sandbox/inspector/keys")).body as unknown as Array<{
+    key: string;
+  }>;
+  const handle = keys[0]?.key;
+  const resources = (await send("GET", `/_sandbox/inspector/keys/${handle}/resources`))
+    .body as unknown as Array<{
+    name: string;
+    fields: Array<{ name: string; types: string[] }>;
+    records: unknown[];
+  }>;
+  const tags = resources.find((resource) => resource.name === "tag");
+  expect(tags?.fields).toEqual([
+    { name: "id", types: ["string"], description: "The tag ID." },
+    { name: "name", types: ["string"], description: "The tag name." },
+    { name: "createdAt", types: ["string"], format: "date-time", description: "Created." },
+    { name: "updatedAt", types: ["string"], format: "date-time", description: "Updated." },
+  ]);
+  expect(tags?.records[0]).toEqual(created.body);
+});

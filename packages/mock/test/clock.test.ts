@@ -22,7 +22,7 @@ afterEach(() => {
 async function control(fetchFrom: MockFetch, key: string, method: string, path: string) {
   const response = await fetchFrom(`${productionUrl}/_sandbox/${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}` },
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -146,6 +146,10 @@ describe("the mock as a process", () => {
     ],
     [["--seed", "-1"], "loops-mock: unknown option '-1'. Run loops-mock --help for the options.\n"],
     [["extra"], "loops-mock: Unexpected argument 'extra'. Run loops-mock --help.\n"],
+    [
+      ["--inspector-token", "hunter2"],
+      "loops-mock: --inspector-token must be at least 16 characters, got '*******'. Run loops-mock --help.\n",
+    ],
   ])("%j is one line naming it and --help, exit code 2", async (args, line) => {
     const { child, output } = startCli({}, args);
     const [code] = await once(child, "exit");

@@ -669,7 +669,18 @@ describe("the test clock over HTTP", () => {
     }
     expect((await control("reset")).status).toBe(401);
     expect((await control("rewind", { headers: { authorization } })).status).toBe(404);
-    expect((await control("reset", { headers: { authorization } })).status).toBe(200);
+    // A state change without JSON is what a cross-site form sends: refused, nothing reset.
+    for (const type of [undefined, "application/x-www-form-urlencoded", "text/plain"]) {
+      const headers = { authorization, ...(type ? { "content-type": type } : {}) };
+      const refused = await control("reset", { headers });
+      expect(refused.status, type).toBe(400);
+      expect(refused.body, type).toEqual({
+        message: `Invalid request: a control that changes state takes Content-Type: application/json, got '${type ?? ""}'.`,
+      });
+    }
+    expect((await call(mock, key, campaigns.get, { id })).status).toBe(200);
+    const json = { authorization, "content-type": "application/json" };
+    expect((await control("reset", { headers: json })).status).toBe(200);
     expect((await call(mock, key, campaigns.get, { id })).status).toBe(404);
     expect(() => mock.advanceClock(key, -1)).toThrow(RangeError);
   });
@@ -678,7 +689,7 @@ describe("the test clock over HTTP", () => {
     const stateless = await createMockFetch({ stateless: true });
     const response = await stateless(`${productionUrl}/_sandbox/reset`, {
       method: "POST",
-      headers: { authorization: "Bearer x" },
+      headers: { authorization: "Bearer x", "content-type": "application/json" },
     });
     expect(response.status).toBe(404);
     expect(() => stateless.reset()).toThrow(/stateless/);

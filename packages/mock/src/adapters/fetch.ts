@@ -25,7 +25,13 @@ async function readBody(request: Request): Promise<ReadBody> {
   return { bytes: Buffer.concat(chunks), tooLarge: false };
 }
 
-function toResponse({ status, headers, body }: Answer): Response {
+function toResponse({ status, headers, body, raw }: Answer): Response {
+  if (raw !== undefined) {
+    return new Response(raw.content, {
+      status,
+      headers: { ...headers, "content-type": raw.contentType },
+    });
+  }
   if (body === undefined) {
     const { "content-type": _, ...withoutType } = headers;
     return new Response(null, { status, headers: withoutType });

@@ -2,9 +2,17 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { readLimit } from "../checks.js";
-import type { Answer } from "../context.js";
+import type { Answer, RawBody } from "../context.js";
 import { createMockEngine, type MockBehaviour, type MockEngine } from "../engine.js";
+import {
+  type InspectorAccess,
+  isLoopbackAddress,
+  minimumTokenLength,
+  type Reach,
+} from "../inspector/access.js";
 import { type MockRecords, recordsOf } from "../records.js";
 import { controlsOf, type SandboxControls } from "../sandbox.js";
 
@@ -43,8 +51,32 @@ function requestUrl(req: IncomingMessage): string {
   }
 }
 
-function send(res: ServerResponse, { status, headers, body }: Answer): void {
+/** A page as it is; a stream as it comes, until either side closes it. */
+function sendRaw(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  raw: RawBody,
+) {
+  const head = { ...headers, "content-type": raw.contentType };
+  if (typeof raw.content === "string") {
+    const length = String(Buffer.byteLength(raw.content));
+    res.writeHead(status, { ...head, "content-length": length }).end(raw.content);
+    return;
+  }
+  const stream = Readable.fromWeb(raw.content as NodeReadableStream<Uint8Array>);
+  // A client that leaves ends the stream, and with it whatever feeds it.
+  res.once("close", () => stream.destroy());
+  res.writeHead(status, head).flushHeaders();
+  stream.pipe(res);
+}
+
+function send(res: ServerResponse, { status, headers, body, raw }: Answer): void {
   if (res.headersSent || res.destroyed) return;
+  if (raw !== undefined) {
+    sendRaw(res, status, headers, raw);
+    return;
+  }
   if (body === undefined) {
     const { "content-type": _, ...withoutType } = headers;
     res.writeHead(status, { ...withoutType, "content-length": "0" }).end();
@@ -70,8 +102,11 @@ function headersOf(req: IncomingMessage): Headers {
 }
 
 /** A `node:http` request listener over a new engine, once Prism has read the contract. */
-async function createMockHandler(behaviour: MockBehaviour = {}): Promise<MockHandler> {
-  const engine = createMockEngine(behaviour);
+async function createMockHandler(
+  behaviour: MockBehaviour,
+  access: InspectorAccess,
+): Promise<MockHandler> {
+  const engine = createMockEngine(behaviour, { inspector: access });
   await engine.ready();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const body = readCapped(req);
@@ -111,6 +146,23 @@ export interface MockOptions extends MockBehaviour {
   port?: number | undefined;
   /** Host to listen on; default 127.0.0.1. */
   host?: string | undefined;
+  /**
+   * Opens the inspector (`/_sandbox/inspector`) and its listings across keys to requests that
+   * send it, as `?token=` or the `X-Inspector-Token` header: needed when the mock listens on an
+   * address other than loopback, where nothing answers without it. At least 16 characters.
+   */
+  inspectorToken?: string | undefined;
+}
+
+/** The token, checked: a short one is guessed too easily to guard every key's records. */
+function checkedToken(token: unknown): string | undefined {
+  if (token === undefined) return undefined;
+  if (typeof token !== "string" || token.length < minimumTokenLength) {
+    throw new TypeError(
+      `The mock's inspectorToken option must be a string of at least ${minimumTokenLength} characters.`,
+    );
+  }
+  return token;
 }
 
 export interface RunningMock extends SandboxControls, MockRecords {
@@ -134,7 +186,10 @@ export interface RunningMock extends SandboxControls, MockRecords {
  */
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
-  const handler = await createMockHandler(options);
+  // Known once the server listens: a name such as localhost is judged by the address it bound.
+  let reach: Reach = "network";
+  const access = { reach: () => reach, token: checkedToken(options.inspectorToken) };
+  const handler = await createMockHandler(options, access);
   const server = createServer(handler);
   server.listen(options.port ?? 0, host);
   await Promise.race([
@@ -143,7 +198,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       throw error;
     }),
   ]);
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
+  reach = isLoopbackAddress(address) ? "loopback" : "network";
   const { engine } = handler;
   let stopping: Promise<void> | undefined;
   return {

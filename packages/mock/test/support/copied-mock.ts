@@ -41,6 +41,8 @@ export async function copyMockServing(document: JsonObject): Promise<CopiedMock>
     mkdirSync(copiedMock, { recursive: true });
     cpSync(join(mockDir, "package.json"), join(copiedMock, "package.json"));
     cpSync(join(mockDir, "dist"), join(copiedMock, "dist"), { recursive: true });
+    // The controls' document, read beside dist/ as in the package.
+    cpSync(join(mockDir, "openapi"), join(copiedMock, "openapi"), { recursive: true });
     const entry = pathToFileURL(join(copiedMock, "dist/index.js")).href;
     return { mock: (await import(entry)) as typeof Mock, remove };
   } catch (error) {
