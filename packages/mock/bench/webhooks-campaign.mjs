@@ -39,7 +39,7 @@ for (let n = 0; n < contacts; n += 1) {
 }
 // The contacts' own events (created, joined the list) go first, then memory is read.
 mockFetch.advanceClock(key, 2 * 2 * contacts * 100);
-await mockFetch.flushWebhooks(key);
+await mockFetch.flushWebhooks(key, { timeout: 600_000 }); // 20,000 posts outlast the default 30 s
 const before = afterGc();
 const draft = await send(createCampaign, { name: "Bench", mailingListId: list.id });
 const inAMinute = new Date(mockFetch.now(key) + 60_000).toISOString();
@@ -48,7 +48,7 @@ const started = performance.now();
 // Past the send, and 20,000 events at 10 a second.
 mockFetch.advanceClock(key, 60_000 + 2 * contacts * 100 + 60_000);
 const advanced = performance.now();
-await mockFetch.flushWebhooks(key);
+await mockFetch.flushWebhooks(key, { timeout: 600_000 }); // 20,000 posts outlast the default 30 s
 const seconds = {
   advance: (advanced - started) / 1000,
   delivered: (performance.now() - started) / 1000,

@@ -15,7 +15,7 @@ import {
 } from "./outbox.js";
 import type { Instant } from "./recorded.js";
 import { controlPrefix } from "./routes.js";
-import type { WebhookDelivery } from "./webhooks/dispatcher.js";
+import type { FlushOptions, WebhookDelivery } from "./webhooks/dispatcher.js";
 
 /** The webhook controls, as `SandboxControls` has them, over HTTP (async). */
 export interface ConnectedWebhooks {
@@ -26,8 +26,11 @@ export interface ConnectedWebhooks {
   /** The `whsec_` secret the key's webhooks are signed with. */
   webhookSecret(apiKey: string): Promise<string>;
   webhookDeliveries(apiKey: string): Promise<WebhookDelivery[]>;
-  /** Resolves once every webhook due on the key's clock is delivered, given up or waiting for a retry. */
-  flushWebhooks(apiKey: string): Promise<void>;
+  /**
+   * `POST /_sandbox/webhooks/flush`: as the in-process `flushWebhooks`, the spacing between
+   * deliveries waited out, not a retry; `timeout` at most 30,000 ms, the control's limit.
+   */
+  flushWebhooks(apiKey: string, options?: FlushOptions): Promise<void>;
   /** Sends one of the contract's webhooks, from its example or `payload`; `undefined`: nowhere to go. */
   triggerWebhook(
     apiKey: string,
@@ -132,7 +135,8 @@ function webhooksOver(control: Control): ConnectedWebhooks {
     webhookEndpoint: async (apiKey) => (await settings(apiKey)).endpoint ?? undefined,
     webhookSecret: async (apiKey) => (await settings(apiKey)).secret,
     webhookDeliveries: (apiKey) => control(apiKey, "webhooks/deliveries"),
-    flushWebhooks: async (apiKey) => void (await control(apiKey, "webhooks/flush", posting())),
+    flushWebhooks: async (apiKey, { timeout } = {}) =>
+      void (await control(apiKey, `webhooks/flush?${queryOf({ timeout })}`, posting())),
     triggerWebhook: async (apiKey, event, payload) => {
       const { delivery } = await control<{ delivery: WebhookDelivery | null }>(
         apiKey,

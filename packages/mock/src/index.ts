@@ -45,6 +45,7 @@ export {
   type SandboxLimits,
 } from "./sandbox.js";
 export type {
+  FlushOptions,
   WebhookAttempt,
   WebhookDelivery,
   WebhookListener,

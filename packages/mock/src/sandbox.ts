@@ -22,6 +22,7 @@ import { fillMissingWithNull, freshId } from "./coherent.js";
 import { deliveryEntry, type SentEntry } from "./outbox.js";
 import { withoutData } from "./sizes.js";
 import {
+  type FlushOptions,
   type SendRequest,
   type WebhookDelivery,
   WebhookDispatcher,
@@ -115,10 +116,13 @@ export interface SandboxControls {
   /** The key's webhook deliveries and their attempts, oldest first (bounded like records). */
   webhookDeliveries(apiKey: string): WebhookDelivery[];
   /**
-   * Resolves once every webhook due on the key's clock (on every key's, without one) has been
-   * delivered, given up, or is waiting for a retry still in the key's future.
+   * Resolves once the key's webhooks (every key's, without one) that are due on its clock, or wait
+   * only for the 10-a-second spacing, have been delivered, given up, or are waiting for a retry;
+   * the spacing is waited out in wall time. Not a retry: it and the events behind it stay pending.
+   * At most `timeout` ms (default 2 s and 100 ms per queued delivery, at most 30 s); then what is
+   * left stays pending in `webhookDeliveries`.
    */
-  flushWebhooks(apiKey?: string): Promise<void>;
+  flushWebhooks(apiKey?: string, options?: FlushOptions): Promise<void>;
   /**
    * Sends one of the contract's webhooks for the key, as `stripe trigger` does: named by its key
    * (`testingTestEvent`) or its `eventName`, with its first example or the payload given, checked
@@ -146,11 +150,11 @@ export function controlsOf(sandbox: Sandbox | undefined): SandboxControls {
     webhookSecret: (apiKey) => (sandbox ? sandbox.webhooks.secret(apiKey) : stateless()),
     onWebhook: (listener) => (sandbox ? sandbox.webhooks.onWebhook(listener) : stateless()),
     webhookDeliveries: (apiKey) => (sandbox ? sandbox.webhooks.deliveries(apiKey) : stateless()),
-    flushWebhooks: (apiKey) =>
+    flushWebhooks: (apiKey, options = {}) =>
       sandbox
         ? apiKey === undefined
-          ? sandbox.webhooks.allSettled()
-          : sandbox.webhooks.settled(apiKey)
+          ? sandbox.webhooks.flushAll(options.timeout)
+          : sandbox.webhooks.flush(apiKey, options.timeout)
         : Promise.reject(new Error("This mock is stateless: it sends no webhooks.")),
     triggerWebhook: (apiKey, event, payload) =>
       sandbox ? sandbox.emitter.trigger(apiKey, event, payload) : stateless(),

@@ -191,6 +191,25 @@ describe("delivery to listeners and an endpoint", () => {
     }
   });
 
+  test("flush cannot wait out the spacing on a clock that stands still: it returns, and advanceClock brings the rest", async () => {
+    const key = freshKey();
+    const unsubscribe = sandbox.webhooks.onWebhook(() => {});
+    try {
+      sandbox.webhooks.emit(key, event(1), sandbox.now(key));
+      sandbox.webhooks.emit(key, event(2), sandbox.now(key));
+      const started = performance.now();
+      await sandbox.webhooks.flush(key);
+      // One spacing of wall time, not the 2.2 s its timeout would allow.
+      expect(performance.now() - started).toBeLessThan(1_000);
+      const statuses = () => sandbox.webhooks.deliveries(key).map((d) => d.status);
+      expect(statuses()).toEqual(["delivered", "pending"]);
+      sandbox.advanceClock(key, 100);
+      expect(statuses()).toEqual(["delivered", "delivered"]);
+    } finally {
+      unsubscribe();
+    }
+  });
+
   test("a listener that throws is recorded, and the stream goes on", () => {
     const key = freshKey();
     const unsubscribe = sandbox.webhooks.onWebhook(() => {

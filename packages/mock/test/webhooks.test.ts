@@ -391,6 +391,59 @@ describe.each([
     await controls.setWebhookEndpoint(key, null);
     expect(await controls.webhookEndpoint(key)).toBeUndefined();
   });
+
+  test("flush waits out the 10-a-second spacing, not a retry: a contact created on a list", async () => {
+    const controls = controlsUnderTest();
+    const createOnList = async (key: string) =>
+      call(mock, key, createContact, {
+        body: { email: address("flush"), mailingLists: { [seededListId]: true } },
+      });
+    const key = freshKey();
+    await controls.setWebhookEndpoint(key, endpoint);
+    await createOnList(key);
+    await controls.flushWebhooks(key);
+    const deliveries = await controls.webhookDeliveries(key);
+    expect(deliveries.map(({ eventName, status }) => [eventName, status])).toEqual([
+      ["contact.created", "delivered"],
+      ["contact.mailingList.subscribed", "delivered"],
+    ]);
+    const [first, second] = deliveries.map(({ sentAt }) => Date.parse(String(sentAt)));
+    expect(Number(second) - Number(first)).toBeGreaterThanOrEqual(100);
+    const ids = deliveries.map(({ id }) => id);
+    const posted = received.filter(({ headers }) => ids.includes(String(headers["webhook-id"])));
+    expect(posted.map(({ body }) => JSON.parse(body).eventName)).toEqual([
+      "contact.created",
+      "contact.mailingList.subscribed",
+    ]);
+
+    const failing = freshKey();
+    await controls.setWebhookEndpoint(failing, `${endpoint}/unavailable`);
+    await createOnList(failing);
+    await controls.flushWebhooks(failing);
+    const [retrying, behind] = await controls.webhookDeliveries(failing);
+    expect(retrying).toMatchObject({ status: "pending", attempts: [{ status: 503 }] });
+    const firstAttempt = Date.parse(String(retrying?.attempts[0]?.at));
+    expect(retrying?.nextAttemptAt).toBe(new Date(firstAttempt + 5_000).toISOString());
+    expect(behind).toMatchObject({ status: "pending", attempts: [] });
+    mock.reset(failing);
+  });
+
+  test("flush gives up at its timeout, what is left pending; a timeout that is no time is refused", async () => {
+    const controls = controlsUnderTest();
+    const key = freshKey();
+    await controls.setWebhookEndpoint(key, endpoint);
+    for (let n = 0; n < 30; n += 1) await controls.triggerWebhook(key, "testingTestEvent");
+    await controls.flushWebhooks(key, { timeout: 300 });
+    const statuses = (await controls.webhookDeliveries(key)).map(({ status }) => status);
+    const delivered = statuses.filter((status) => status === "delivered").length;
+    expect(delivered).toBeGreaterThan(1);
+    expect(statuses).toEqual([
+      ...Array(delivered).fill("delivered"),
+      ...Array(30 - delivered).fill("pending"),
+    ]);
+    mock.reset(key);
+    await expect(controls.flushWebhooks(key, { timeout: -1 })).rejects.toThrow(/timeout/);
+  });
 });
 
 test("connectMock fails with a MockControlError saying what to do: the mock's refusal, or nothing listening", async () => {

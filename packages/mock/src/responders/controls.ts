@@ -5,8 +5,13 @@ import { FixtureError, type Fixtures, type Sandbox } from "../sandbox.js";
 import { WebhookEndpointError } from "../webhooks/dispatcher.js";
 import { WebhookTriggerError } from "../webhooks/emitter.js";
 
-/** A control's answer body; its request body has been validated against the document. */
-type ControlHandler = (sandbox: Sandbox, key: string, body: unknown) => unknown;
+/** A control's answer body; its request body and query have been validated against the document. */
+type ControlHandler = (
+  sandbox: Sandbox,
+  key: string,
+  body: unknown,
+  query: URLSearchParams,
+) => unknown;
 
 const clock = (now: number) => ({ now: new Date(now).toISOString() });
 
@@ -42,8 +47,9 @@ export const controlHandlers: Readonly<Record<string, ControlHandler>> = {
   },
   webhookDeliveries: (sandbox, key) => sandbox.webhooks.deliveries(key),
   // For a test in another process: a request's or a trigger's answer does not wait for its webhooks.
-  flushWebhooks: async (sandbox, key) => {
-    await sandbox.webhooks.settled(key);
+  flushWebhooks: async (sandbox, key, _body, query) => {
+    const timeout = query.get("timeout");
+    await sandbox.webhooks.flush(key, timeout === null ? undefined : Number(timeout));
     return sandbox.webhooks.deliveries(key);
   },
   triggerWebhook: (sandbox, key, body) => {
@@ -65,7 +71,12 @@ export function controlsResponder(sandbox: Sandbox | undefined): Responder {
         throw new Error(`No handler for the control ${operation.operationId}`);
       const success = operation.responses.find((response) => response.status.startsWith("2"));
       try {
-        const body = await handler(sandbox, context.apiKey ?? "", context.body);
+        const body = await handler(
+          sandbox,
+          context.apiKey ?? "",
+          context.body,
+          context.url.searchParams,
+        );
         return { status: Number(success?.status ?? 200), body };
       } catch (error) {
         if (

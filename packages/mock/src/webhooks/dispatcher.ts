@@ -158,6 +158,32 @@ function errorText(error: unknown, timeout: number): string {
 
 const iso = (at: number) => new Date(at).toISOString();
 
+// Taken when the module loads, before a test fakes timers: a flush waits in wall time, and faked
+// timers that nobody advances would hold it for ever.
+const wallTimer = globalThis.setTimeout;
+const pause = (ms: number) => new Promise<void>((resolve) => wallTimer(resolve, ms));
+
+export interface FlushOptions {
+  /** Milliseconds of wall time to wait at most; default: 2 s and 100 ms per queued delivery, at most 30 s. */
+  timeout?: number | undefined;
+}
+
+/** A flush's longest wait by default: 2 s, and 100 ms per queued delivery (10 a second), at most 30 s. */
+const flushTimeouts = { base: 2_000, perDelivery: 100, most: 30_000 } as const;
+
+/** The wall time a flush of `queued` deliveries may take: `timeout`, checked, or the default. */
+function flushTimeout(queued: number, timeout: number | undefined): number {
+  if (timeout === undefined) {
+    return Math.min(flushTimeouts.base + queued * flushTimeouts.perDelivery, flushTimeouts.most);
+  }
+  if (typeof timeout !== "number" || !(timeout >= 0 && timeout < 2 ** 31)) {
+    throw new TypeError(
+      `flushWebhooks: timeout must be a number of milliseconds from 0 to ${2 ** 31 - 1}, got ${String(timeout)}.`,
+    );
+  }
+  return timeout;
+}
+
 /**
  * A key's queue holds at most this many deliveries per record it may keep (100,000 by default):
  * a campaign to every contact of a full key fits twice over, an endpoint down for days does not
@@ -290,9 +316,41 @@ export class WebhookDispatcher {
     return new Promise((resolve) => outbox.waiters.push(resolve));
   }
 
-  /** Resolves once every key's due deliveries are made. */
-  async allSettled(): Promise<void> {
-    await Promise.all([...this.#outboxes.keys()].map((key) => this.settled(key)));
+  /**
+   * Resolves once the key's due deliveries are made and those waiting only for the 10-a-second
+   * spacing too, the spacing waited out in wall time; not those waiting for a retry, nor those
+   * behind one. At most `timeout` ms of wall time (default: `flushTimeout` of its queue), after
+   * which what is left stays pending.
+   */
+  async flush(key: string, timeout?: number): Promise<void> {
+    const longest = flushTimeout(this.#queued(key), timeout);
+    let expired = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = wallTimer(() => {
+        expired = true;
+        resolve();
+      }, longest);
+    });
+    try {
+      for (;;) {
+        await Promise.race([this.settled(key), deadline]);
+        const wait = expired ? undefined : this.#spacingWait(key);
+        if (wait === undefined) return;
+        const before = this.scheduler.clock(key);
+        await Promise.race([pause(wait), deadline]);
+        // A `now` option that stands still: only advanceClock moves the key's clock.
+        if (this.scheduler.clock(key) === before) return;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `flush` for every key at once, each with its own default timeout. */
+  async flushAll(timeout?: number): Promise<void> {
+    if (timeout !== undefined) flushTimeout(0, timeout); // refused even when no key has a queue
+    await Promise.all([...this.#outboxes.keys()].map((key) => this.flush(key, timeout)));
   }
 
   /** Forgets one key's queue and records (or every key's); endpoints and listeners stay. */
@@ -326,6 +384,24 @@ export class WebhookDispatcher {
     if (outbox.inFlight) return false;
     const head = outbox.queue[outbox.head];
     return head === undefined || this.#slot(outbox, head) > this.scheduler.clock(key);
+  }
+
+  /** How many deliveries wait in the key's queue, the head included. */
+  #queued(key: string): number {
+    const outbox = this.#outboxes.get(key);
+    return outbox === undefined ? 0 : outbox.queue.length - outbox.head;
+  }
+
+  /**
+   * Milliseconds of the key's clock until its head's attempt, when the spacing alone holds it
+   * back; `undefined` when nothing does (no head, or one waiting for a retry).
+   */
+  #spacingWait(key: string): number | undefined {
+    const outbox = this.#outboxes.get(key);
+    const head = outbox?.queue[outbox.head];
+    const now = this.scheduler.clock(key);
+    if (outbox === undefined || head === undefined || head.nextAt > now) return undefined;
+    return Math.max(this.#slot(outbox, head) - now, 0);
   }
 
   /** The head's attempt time: when it is due, and a slot after the last attempt. */
