@@ -46,5 +46,5 @@ console.log(
   `advanceClock past it: ${run.seconds.advance.toFixed(2)} s; every event delivered ${run.seconds.delivered.toFixed(1)} s after it (${Math.round(campaign.length / run.seconds.delivered).toLocaleString("en")} events/s, one at a time)`,
 );
 console.log(
-  `mock RSS after gc, before the send -> all delivered: ${mb(run.before.rss)} -> ${mb(run.after.rss)} MB (+${growth.toFixed(1)} MB, target < 50: ${growth < 50 ? "met" : "MISSED"}); heap used ${mb(run.before.heapUsed)} -> ${mb(run.after.heapUsed)} MB`,
+  `mock RSS after gc, before the send -> all delivered: ${mb(run.before.rss)} -> ${mb(run.after.rss)} MB (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB, target < 50: ${growth < 50 ? "met" : "MISSED"}); heap used ${mb(run.before.heapUsed)} -> ${mb(run.after.heapUsed)} MB`,
 );
