@@ -255,11 +255,8 @@ function checkOutbox(entry, recordSchema, problem) {
   }
 }
 
-export default function sandboxReferences(document) {
-  const model = document?.["x-sandbox-model"];
-  if (!model || typeof model.resources !== "object") return [];
-  const results = [];
-  const problem = (message, path) => results.push({ message, path });
+/** Groups the operations that declare `x-sandbox` by resource, checking each declaration's own names. */
+function operationsByResource(document, model, problem) {
   const byResource = new Map();
   for (const entry of operationsOf(document)) {
     const declared = entry.operation["x-sandbox"];
@@ -295,187 +292,219 @@ export default function sandboxReferences(document) {
     }
   }
 
+  return byResource;
+}
+
+/**
+ * What every check of one resource needs: where it is, the fields its records and writes have,
+ * and `field` / `refusal`, which report a name that is no field or a refusal no write documents.
+ */
+function resourceScope(name, operations, recordSchema, problem) {
+  const at = ["x-sandbox-model", "resources", name];
+  const fields = new Set(
+    [
+      ...propertiesOf(recordSchema),
+      ...operations.flatMap((entry) =>
+        propertiesOf(entry.operation.requestBody?.content?.["application/json"]?.schema),
+      ),
+    ].map(([field]) => field),
+  );
+  const field = (value, path) => {
+    if (!fields.has(value))
+      problem(`'${value}' is no field of resource '${name}'.`, [...at, ...path]);
+  };
+  /** A refusal names an example that one of the resource's writes documents under its status. */
+  const refusal = (value, path) => {
+    if (!value) return;
+    const writes = operations.filter((entry) => entry.declared.action !== "list");
+    if (
+      !writes.some((entry) => exampleNames(entry.operation, value.status).includes(value.example))
+    ) {
+      problem(
+        `'${value.example}' is no named ${value.status} example of resource '${name}''s operations.`,
+        [...at, ...path, "example"],
+      );
+    }
+  };
+  return { name, at, fields, field, refusal, operations, problem };
+}
+
+/** Every operation that names one record (by path id, or a delete) documents the `notFound` 404. */
+function checkNotFound(resource, { at, operations, problem }) {
+  const withId = operations.filter(
+    (entry) => entry.path.includes("{") || entry.declared.action === "delete",
+  );
+  for (const entry of withId) {
+    if (
+      resource.notFound === undefined ||
+      !exampleNames(entry.operation, 404).includes(resource.notFound)
+    ) {
+      problem(
+        `notFound '${resource.notFound}' is no named 404 example of ${entry.method.toUpperCase()} ${entry.path}.`,
+        [...at, "notFound"],
+      );
+    }
+  }
+}
+
+/** The declarations that name fields of the resource: defaults, references, limits, the schedule. */
+function checkFieldDeclarations(resource, model, { at, field, refusal, problem }) {
+  for (const key of Object.keys(resource.defaults ?? {})) field(key, ["defaults", key]);
+  for (const [key, template] of Object.entries(resource.derived ?? {})) {
+    field(key, ["derived", key]);
+    for (const [, name] of template.matchAll(/\{(\w+)\}/g)) field(name, ["derived", key]);
+  }
+  for (const [key, target] of Object.entries(resource.defaultReferences ?? {})) {
+    field(key, ["defaultReferences", key]);
+    if (!model.resources[target]?.reserved)
+      problem(`defaultReferences needs '${target}' to declare a reserved record.`, [
+        ...at,
+        "defaultReferences",
+        key,
+      ]);
+  }
+  for (const [key, reference] of Object.entries(resource.references ?? {})) {
+    field(key, ["references", key]);
+    if (!(reference.resource in model.resources))
+      problem(`references names the undeclared resource '${reference.resource}'.`, [
+        ...at,
+        "references",
+        key,
+        "resource",
+      ]);
+    refusal(reference, ["references", key]);
+  }
+  for (const [key, cleared] of Object.entries(resource.clears ?? {})) {
+    field(key, ["clears", key]);
+    for (const [index, other] of cleared.entries()) field(other, ["clears", key, index]);
+  }
+  for (const [index, key] of (resource.patchMaps ?? []).entries()) field(key, ["patchMaps", index]);
+  for (const [key, limit] of Object.entries(resource.maxBytes ?? {})) {
+    field(key, ["maxBytes", key]);
+    refusal(limit, ["maxBytes", key]);
+  }
+  for (const [key, rule] of Object.entries(resource.unique ?? {})) {
+    field(key, ["unique", key]);
+    refusal(rule, ["unique", key]);
+  }
+  if (resource.schedule) {
+    field(resource.schedule.field, ["schedule", "field"]);
+    field(resource.schedule.statusField, ["schedule", "statusField"]);
+    refusal(resource.schedule.notInFuture, ["schedule", "notInFuture"]);
+  }
+}
+
+/** Locks, reservations, fixture-only fields, renames, the built-in records, flags, identifiers. */
+function checkRules(resource, model, { name, at, fields, field, refusal, operations, problem }) {
+  if (resource.lock) {
+    for (const [index, key] of resource.lock.allow.entries()) field(key, ["lock", "allow", index]);
+    refusal(resource.lock, ["lock"]);
+  }
+  if (resource.revision) {
+    field(resource.revision.field, ["revision", "field"]);
+    field(resource.revision.expectedField, ["revision", "expectedField"]);
+    refusal(resource.revision, ["revision"]);
+  }
+  if (resource.ownerLock) {
+    field(resource.ownerLock.ownerField, ["ownerLock", "ownerField"]);
+    if (!(resource.ownerLock.resource in model.resources))
+      problem(`ownerLock names the undeclared resource '${resource.ownerLock.resource}'.`, [
+        ...at,
+        "ownerLock",
+        "resource",
+      ]);
+    refusal(resource.ownerLock, ["ownerLock"]);
+  }
+  if (resource.reserved) refusal(resource.reserved, ["reserved"]);
+  if (resource.idField) field(resource.idField, ["idField"]);
+  for (const [index, key] of (resource.fixtureOnly ?? []).entries()) {
+    if (fields.has(key))
+      problem(`fixtureOnly '${key}' is a field answers show; it cannot be kept out of them.`, [
+        ...at,
+        "fixtureOnly",
+        index,
+      ]);
+  }
+  for (const entry of operations) {
+    const optional = entry.declared.variables?.optional;
+    if (optional && !(resource.fixtureOnly ?? []).includes(optional))
+      problem(`variables.optional '${optional}' is no fixtureOnly field of '${name}'.`, [
+        ...entry.where,
+        "variables",
+        "optional",
+      ]);
+  }
+  for (const [key, target] of Object.entries(resource.renames ?? {}))
+    field(target, ["renames", key]);
+  if (resource.reservedIds) refusal(resource.reservedIds, ["reservedIds"]);
+  if (resource.builtIn) checkBuiltIn(resource.builtIn, operations, problem, [...at, "builtIn"]);
+  if (resource.flag) {
+    refusal(resource.flag.notFlagged, ["flag", "notFlagged"]);
+    refusal(resource.flag.quotaUsed, ["flag", "quotaUsed"]);
+  }
+  if (resource.identifiers) checkIdentifiers(resource.identifiers, operations, field, problem, at);
+}
+
+/** Flag maps refuse with an example each write documents; a companion's example is its read's. */
+function checkLinks(resource, model, byResource, { at, field, operations, problem }) {
+  for (const [key, reference] of Object.entries(resource.flagMaps ?? {})) {
+    field(key, ["flagMaps", key]);
+    if (!(reference.resource in model.resources))
+      problem(`flagMaps names the undeclared resource '${reference.resource}'.`, [
+        ...at,
+        "flagMaps",
+        key,
+        "resource",
+      ]);
+    for (const entry of operations.filter((w) =>
+      ["create", "update", "upsert"].includes(w.declared.action),
+    )) {
+      if (!exampleNames(entry.operation, reference.status).includes(reference.example))
+        problem(
+          `flagMaps '${key}' refuses with '${reference.example}', which is no named ${reference.status} example of ${entry.method.toUpperCase()} ${entry.path}, a write of it.`,
+          [...at, "flagMaps", key, "example"],
+        );
+    }
+  }
+  const companion = resource.companion;
+  if (companion) {
+    field(companion.idField, ["companion", "idField"]);
+    const companionRead = (byResource.get(companion.resource) ?? []).find(
+      (entry) => entry.declared.action === "read",
+    );
+    if (!companionRead || !exampleNames(companionRead.operation, 200).includes(companion.example)) {
+      problem(
+        `companion example '${companion.example}' is no named 200 example of reading '${companion.resource}'.`,
+        [...at, "companion", "example"],
+      );
+    }
+  }
+}
+
+export default function sandboxReferences(document) {
+  const model = document?.["x-sandbox-model"];
+  if (!model || typeof model.resources !== "object") return [];
+  const results = [];
+  const problem = (message, path) => results.push({ message, path });
+  const byResource = operationsByResource(document, model, problem);
   const recordSchemas = new Map();
   for (const [name, resource] of Object.entries(model.resources)) {
-    const at = ["x-sandbox-model", "resources", name];
     const operations = byResource.get(name) ?? [];
     const recordSchema = recordSchemaOf(operations, model.pagination);
-    if (recordSchema) recordSchemas.set(name, recordSchema);
     if (!recordSchema) {
       problem(
         `Resource '${name}' has no operation with x-sandbox action 'read', 'find' or 'list' to give its record's schema.`,
-        at,
+        ["x-sandbox-model", "resources", name],
       );
       continue;
     }
+    recordSchemas.set(name, recordSchema);
     for (const entry of operations) checkOutbox(entry, recordSchema, problem);
-    const fields = new Set(
-      [
-        ...propertiesOf(recordSchema),
-        ...operations.flatMap((entry) =>
-          propertiesOf(entry.operation.requestBody?.content?.["application/json"]?.schema),
-        ),
-      ].map(([field]) => field),
-    );
-    const field = (value, path) => {
-      if (!fields.has(value))
-        problem(`'${value}' is no field of resource '${name}'.`, [...at, ...path]);
-    };
-    /** A refusal names an example that one of the resource's writes documents under its status. */
-    const refusal = (value, path) => {
-      if (!value) return;
-      const writes = operations.filter((entry) => entry.declared.action !== "list");
-      if (
-        !writes.some((entry) => exampleNames(entry.operation, value.status).includes(value.example))
-      ) {
-        problem(
-          `'${value.example}' is no named ${value.status} example of resource '${name}''s operations.`,
-          [...at, ...path, "example"],
-        );
-      }
-    };
-    const withId = operations.filter(
-      (entry) => entry.path.includes("{") || entry.declared.action === "delete",
-    );
-    for (const entry of withId) {
-      if (
-        resource.notFound === undefined ||
-        !exampleNames(entry.operation, 404).includes(resource.notFound)
-      ) {
-        problem(
-          `notFound '${resource.notFound}' is no named 404 example of ${entry.method.toUpperCase()} ${entry.path}.`,
-          [...at, "notFound"],
-        );
-      }
-    }
-    for (const key of Object.keys(resource.defaults ?? {})) field(key, ["defaults", key]);
-    for (const [key, template] of Object.entries(resource.derived ?? {})) {
-      field(key, ["derived", key]);
-      for (const [, name] of template.matchAll(/\{(\w+)\}/g)) field(name, ["derived", key]);
-    }
-    for (const [key, target] of Object.entries(resource.defaultReferences ?? {})) {
-      field(key, ["defaultReferences", key]);
-      if (!model.resources[target]?.reserved)
-        problem(`defaultReferences needs '${target}' to declare a reserved record.`, [
-          ...at,
-          "defaultReferences",
-          key,
-        ]);
-    }
-    for (const [key, reference] of Object.entries(resource.references ?? {})) {
-      field(key, ["references", key]);
-      if (!(reference.resource in model.resources))
-        problem(`references names the undeclared resource '${reference.resource}'.`, [
-          ...at,
-          "references",
-          key,
-          "resource",
-        ]);
-      refusal(reference, ["references", key]);
-    }
-    for (const [key, cleared] of Object.entries(resource.clears ?? {})) {
-      field(key, ["clears", key]);
-      for (const [index, other] of cleared.entries()) field(other, ["clears", key, index]);
-    }
-    for (const [index, key] of (resource.patchMaps ?? []).entries())
-      field(key, ["patchMaps", index]);
-    for (const [key, limit] of Object.entries(resource.maxBytes ?? {})) {
-      field(key, ["maxBytes", key]);
-      refusal(limit, ["maxBytes", key]);
-    }
-    for (const [key, rule] of Object.entries(resource.unique ?? {})) {
-      field(key, ["unique", key]);
-      refusal(rule, ["unique", key]);
-    }
-    if (resource.schedule) {
-      field(resource.schedule.field, ["schedule", "field"]);
-      field(resource.schedule.statusField, ["schedule", "statusField"]);
-      refusal(resource.schedule.notInFuture, ["schedule", "notInFuture"]);
-    }
-    if (resource.lock) {
-      for (const [index, key] of resource.lock.allow.entries())
-        field(key, ["lock", "allow", index]);
-      refusal(resource.lock, ["lock"]);
-    }
-    if (resource.revision) {
-      field(resource.revision.field, ["revision", "field"]);
-      field(resource.revision.expectedField, ["revision", "expectedField"]);
-      refusal(resource.revision, ["revision"]);
-    }
-    if (resource.ownerLock) {
-      field(resource.ownerLock.ownerField, ["ownerLock", "ownerField"]);
-      if (!(resource.ownerLock.resource in model.resources))
-        problem(`ownerLock names the undeclared resource '${resource.ownerLock.resource}'.`, [
-          ...at,
-          "ownerLock",
-          "resource",
-        ]);
-      refusal(resource.ownerLock, ["ownerLock"]);
-    }
-    if (resource.reserved) refusal(resource.reserved, ["reserved"]);
-    if (resource.idField) field(resource.idField, ["idField"]);
-    for (const [index, key] of (resource.fixtureOnly ?? []).entries()) {
-      if (fields.has(key))
-        problem(`fixtureOnly '${key}' is a field answers show; it cannot be kept out of them.`, [
-          ...at,
-          "fixtureOnly",
-          index,
-        ]);
-    }
-    for (const entry of operations) {
-      const optional = entry.declared.variables?.optional;
-      if (optional && !(resource.fixtureOnly ?? []).includes(optional))
-        problem(`variables.optional '${optional}' is no fixtureOnly field of '${name}'.`, [
-          ...entry.where,
-          "variables",
-          "optional",
-        ]);
-    }
-    for (const [key, target] of Object.entries(resource.renames ?? {}))
-      field(target, ["renames", key]);
-    if (resource.reservedIds) refusal(resource.reservedIds, ["reservedIds"]);
-    if (resource.builtIn) checkBuiltIn(resource.builtIn, operations, problem, [...at, "builtIn"]);
-    if (resource.flag) {
-      refusal(resource.flag.notFlagged, ["flag", "notFlagged"]);
-      refusal(resource.flag.quotaUsed, ["flag", "quotaUsed"]);
-    }
-    if (resource.identifiers)
-      checkIdentifiers(resource.identifiers, operations, field, problem, at);
-    for (const [key, reference] of Object.entries(resource.flagMaps ?? {})) {
-      field(key, ["flagMaps", key]);
-      if (!(reference.resource in model.resources))
-        problem(`flagMaps names the undeclared resource '${reference.resource}'.`, [
-          ...at,
-          "flagMaps",
-          key,
-          "resource",
-        ]);
-      for (const entry of operations.filter((w) =>
-        ["create", "update", "upsert"].includes(w.declared.action),
-      )) {
-        if (!exampleNames(entry.operation, reference.status).includes(reference.example))
-          problem(
-            `flagMaps '${key}' refuses with '${reference.example}', which is no named ${reference.status} example of ${entry.method.toUpperCase()} ${entry.path}, a write of it.`,
-            [...at, "flagMaps", key, "example"],
-          );
-      }
-    }
-    const companion = resource.companion;
-    if (companion) {
-      field(companion.idField, ["companion", "idField"]);
-      const companionRead = (byResource.get(companion.resource) ?? []).find(
-        (entry) => entry.declared.action === "read",
-      );
-      if (
-        !companionRead ||
-        !exampleNames(companionRead.operation, 200).includes(companion.example)
-      ) {
-        problem(
-          `companion example '${companion.example}' is no named 200 example of reading '${companion.resource}'.`,
-          [...at, "companion", "example"],
-        );
-      }
-    }
+    const scope = resourceScope(name, operations, recordSchema, problem);
+    checkNotFound(resource, scope);
+    checkFieldDeclarations(resource, model, scope);
+    checkRules(resource, model, scope);
+    checkLinks(resource, model, byResource, scope);
   }
   checkWebhooks(document, model, recordSchemas, problem);
   return results;
