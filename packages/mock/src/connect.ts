@@ -2,6 +2,7 @@
 // processes than the mock's (a vitest `globalSetup` starts it; each worker connects). Every method
 // takes the API key it acts on, as the in-process mock's do, so the vitest matchers and a test
 // read the same on either.
+import { contract, type JsonObject } from "@loops-contract/spec";
 import type { JournalEntry, JournalFilter } from "./journal.js";
 import { meets } from "./match.js";
 import {
@@ -53,7 +54,10 @@ export interface ConnectedMock extends ConnectedWebhooks {
 }
 
 export interface ConnectOptions {
-  /** The `fetch` to reach the mock with; default the global one (under MSW, pass one it lets through). */
+  /**
+   * The `fetch` to reach the mock with; default the global one (under MSW, pass one it lets
+   * through). Only with one given may `url` be the contract's server, which it then answers.
+   */
   fetch?: typeof fetch | undefined;
 }
 
@@ -148,9 +152,38 @@ function webhooksOver(control: Control): ConnectedWebhooks {
   };
 }
 
+/** The contract's server URLs (Loops' production API), without a trailing slash. */
+const productionUrls = (Array.isArray(contract.servers) ? contract.servers : []).map((server) =>
+  String((server as JsonObject).url).replace(/\/$/, ""),
+);
+
+/**
+ * The mock's base URL, refused at once when it is no http(s) URL (an unset variable) or, over the
+ * network, Loops' production API: the controls carry the key, and a test tool must not send it
+ * there by accident.
+ */
+function mockBase(url: string | URL, options: ConnectOptions): string {
+  const base = String(url).replace(/\/$/, "");
+  const protocol = URL.canParse(base) ? new URL(base).protocol : "";
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new TypeError(
+      `connectMock: ${JSON.stringify(String(url))} is no http(s) URL. Pass the url startMock() or loops-mock prints (http://127.0.0.1:PORT).`,
+    );
+  }
+  if (
+    options.fetch === undefined &&
+    productionUrls.some((production) => base.startsWith(production))
+  ) {
+    throw new TypeError(
+      `connectMock: ${base} is Loops' production API, not a mock. Pass the url startMock() or loops-mock prints (http://127.0.0.1:PORT).`,
+    );
+  }
+  return base;
+}
+
 /** Connects to a mock `startMock` or `loops-mock` serves at `url`; nothing is sent until asked. */
 export function connectMock(url: string | URL, options: ConnectOptions = {}): ConnectedMock {
-  const base = String(url).replace(/\/$/, "");
+  const base = mockBase(url, options);
   const control = controlsAt(base, options.fetch ?? fetch);
 
   const outbox = (apiKey: string, filter: OutboxFilter = {}) =>

@@ -472,6 +472,17 @@ test("connectMock fails with a MockControlError saying what to do: the mock's re
   expect((unreachable as Error).cause).toBeUndefined();
 });
 
+test("connectMock refuses, before sending anything, a URL that is none and Loops' production API", () => {
+  expect(() => connectMock(String(process.env.LOOPS_UNSET_MOCK_URL))).toThrow(
+    'connectMock: "undefined" is no http(s) URL. Pass the url startMock() or loops-mock prints (http://127.0.0.1:PORT).',
+  );
+  expect(() => connectMock(`${productionUrl}/`)).toThrow(
+    `connectMock: ${productionUrl} is Loops' production API, not a mock. Pass the url startMock() or loops-mock prints (http://127.0.0.1:PORT).`,
+  );
+  // An in-process fetch answers the production URL itself: nothing leaves the process.
+  expect(connectMock(productionUrl, { fetch: mock }).url).toBe(productionUrl);
+});
+
 describe("under MSW", () => {
   test("deliveries bypass MSW: with onUnhandledRequest 'error', the endpoint gets them and MSW sees none", async () => {
     const handlers = loopsHandlers();
